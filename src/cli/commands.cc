@@ -1,0 +1,500 @@
+#include "cli/commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "domain/customer_json.h"
+#include "domain/phone.h"
+#include "domain/search_text.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "service/auth_service.h"
+#include "service/customer_service.h"
+#include "service/demo_data.h"
+#include "service/user_service.h"
+#include "store/store.h"
+
+namespace guanxi::cli {
+namespace {
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "guanxi: %s\n", msg.c_str());
+  return 1;
+}
+
+int Usage(const std::string& msg) {
+  std::fprintf(stderr, "guanxi: %s (see `guanxi --help`)\n", msg.c_str());
+  return 2;
+}
+
+// Opens the store named by --db (and --sync), or prints why not.
+std::unique_ptr<Store> OpenStore(const Args& a, std::string* error) {
+  auto db = a.Get("db");
+  if (!db || db->empty()) {
+    *error = "--db PATH is required";
+    return nullptr;
+  }
+  SqliteOptions o;
+  o.path = *db;
+  o.synchronous = a.GetOr("sync", "full");
+  auto parent = std::filesystem::path(o.path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = OpenSqliteStore(o);
+  if (!store.ok()) {
+    *error = "cannot open " + o.path + ": " + store.status().message();
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+#define GX_OPEN_STORE_OR_RETURN(var, args)                     \
+  std::string open_error_;                                     \
+  auto var = OpenStore(args, &open_error_);                    \
+  if (!var) return open_error_.rfind("--db", 0) == 0 ? Usage(open_error_) : Fail(open_error_)
+
+std::optional<int64_t> ParsePositive(const std::string& s) {
+  try {
+    size_t pos = 0;
+    long long v = std::stoll(s, &pos);
+    if (pos != s.size() || v < 0) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::string ReadPasswordFromStdin() {
+  std::string pw;
+  std::getline(std::cin, pw, '\0');
+  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+  return pw;
+}
+
+std::string CsvField(std::string_view s) {
+  bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
+  // Cells starting with = + - @ are formulas to a spreadsheet: neutralise them.
+  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  std::string out;
+  if (formula) out.push_back('\'');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return quote || formula ? "\"" + out + "\"" : out;
+}
+
+const char kCsvHeader[] =
+    "id,version,kind,name,industry,size,province,city,source,owner_user_id,relationship,"
+    "relationship_level,lifecycle_stage,tags,phone,email,notes,external_id,archived,created_at,"
+    "updated_at\n";
+
+std::string CsvRow(const Customer& c) {
+  std::string tags;
+  for (const auto& t : c.tags) tags += (tags.empty() ? "" : ";") + t;
+  std::string row;
+  auto add = [&](std::string_view v) {
+    if (!row.empty()) row.push_back(',');
+    row += CsvField(v);
+  };
+  add(std::to_string(c.id));
+  add(std::to_string(c.version));
+  add(ToString(c.kind));
+  add(c.name);
+  add(c.industry);
+  add(c.size ? ToString(*c.size) : "");
+  add(c.province);
+  add(c.city);
+  add(c.source);
+  add(c.owner_user_id ? std::to_string(*c.owner_user_id) : "");
+  add(ToString(c.relationship));
+  add(ToString(c.relationship_level));
+  add(ToString(c.lifecycle_stage));
+  add(tags);
+  add(c.phone);
+  add(c.email);
+  add(c.notes);
+  add(c.external_id);
+  add(c.archived ? "true" : "false");
+  add(FormatUtc(c.created_at));
+  add(FormatUtc(c.updated_at));
+  return row + "\n";
+}
+
+// Streams every customer matching `q` (all pages) to `emit`.
+Status ForEachCustomer(Store& store, CustomerQuery q, const std::function<void(const Customer&)>& emit,
+                       int64_t max = -1) {
+  int64_t n = 0;
+  for (;;) {
+    GX_ASSIGN_OR_RETURN(auto page, store.ListCustomers(q));
+    for (const auto& c : page.items) {
+      if (max >= 0 && n >= max) return Status::Ok();
+      emit(c);
+      ++n;
+    }
+    if (!page.next) return Status::Ok();
+    q.after = *page.next;
+  }
+}
+
+}  // namespace
+
+int Serve(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync"}); !s.ok()) {
+    return Usage(s.message());
+  }
+  // Block the shutdown signals before any thread starts, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  http::ServerOptions so;
+  so.host = a.GetOr("host", "127.0.0.1");
+  auto port = ParsePositive(a.GetOr("port", "8080"));
+  if (!port || *port > 65535) return Usage("--port must be 0..65535");
+  so.port = static_cast<uint16_t>(*port);
+  auto threads = ParsePositive(a.GetOr("threads", std::to_string(std::max(4u, 2 * std::thread::hardware_concurrency()))));
+  if (!threads || *threads < 1 || *threads > 256) return Usage("--threads must be 1..256");
+  so.threads = static_cast<int>(*threads);
+
+  auto start = std::chrono::steady_clock::now();
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  SystemClock clock;
+  AuthService auth(*store, clock);
+  CustomerService customers(*store, clock);
+  UserService users(*store, clock);
+  http::ApiOptions ao;
+  ao.web_root = a.GetOr("web-root", "web/dist");
+  http::Api api(*store, clock, auth, customers, users, ao);
+  http::HttpServer server(so, [&api](const http::HttpRequest& r) { return api.Handle(r); });
+  api.SetGaugeSource([&server]() {
+    std::map<std::string, double> g;
+    g["guanxi_http_open_connections"] = static_cast<double>(server.OpenConnections());
+    g["guanxi_http_in_flight_requests"] = static_cast<double>(server.InFlight());
+    long rss_pages = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      long size = 0;
+      if (std::fscanf(f, "%ld %ld", &size, &rss_pages) != 2) rss_pages = 0;
+      std::fclose(f);
+    }
+    g["process_resident_memory_bytes"] = static_cast<double>(rss_pages) * 4096.0;
+    return g;
+  });
+  std::string error;
+  uint16_t bound = server.Start(&error);
+  if (bound == 0) {
+    store->Close();
+    return Fail("cannot listen on " + so.host + ":" + std::to_string(so.port) + ": " + error);
+  }
+  api.SetReady(true);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::printf("guanxi %s listening on http://%s:%u (started in %.0f ms)\n", GUANXI_VERSION,
+              so.host.c_str(), bound, ms);
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::fprintf(stderr, "guanxi: %s received, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  api.SetReady(false);
+  server.Shutdown(std::chrono::seconds(10));
+  server.Wait();
+  store->Close();
+  std::fprintf(stderr, "guanxi: stopped\n");
+  return 0;
+}
+
+int DbMigrate(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db"}); !s.ok()) return Usage(s.message());
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  store->Close();
+  std::printf("schema at version %d\n", LatestSchemaVersion());
+  return 0;
+}
+
+int DbCheck(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db"}); !s.ok()) return Usage(s.message());
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  auto r = store->IntegrityCheck();
+  store->Close();
+  if (!r.ok()) return Fail(r.status().message());
+  std::printf("%s\n", r->c_str());
+  return *r == "ok" ? 0 : 1;
+}
+
+int Backup(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "out"}); !s.ok()) return Usage(s.message());
+  auto out = a.Get("out");
+  if (!out) return Usage("--out FILE is required");
+  if (std::filesystem::exists(*out)) return Fail(*out + " exists; refusing to overwrite it");
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  Status s = store->Backup(*out);
+  store->Close();
+  if (!s.ok()) return Fail(s.message());
+  std::fprintf(stderr, "backup written to %s\n", out->c_str());
+  return 0;
+}
+
+int UserAdd(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "login", "role", "team", "display-name", "password-stdin"});
+      !s.ok()) {
+    return Usage(s.message());
+  }
+  auto login = a.Get("login");
+  auto role_name = a.Get("role");
+  if (!login) return Usage("--login is required");
+  if (!role_name) return Usage("--role is required");
+  auto role = ParseRole(*role_name);
+  if (!role) return Usage("--role must be admin, manager, sales, service or analyst");
+  if (!a.Flag("password-stdin")) return Usage("--password-stdin is required (the password is read from standard input)");
+  std::string password = ReadPasswordFromStdin();
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  SystemClock clock;
+  UserService users(*store, clock);
+  Principal system = Principal::System();
+  NewUser u;
+  u.login = *login;
+  u.display_name = a.GetOr("display-name", "");
+  u.role = *role;
+  u.password = std::move(password);
+  if (auto team = a.Get("team")) {
+    auto t = users.TeamByName(system, *team, true);
+    if (!t.ok()) {
+      store->Close();
+      return Fail("team: " + t.status().ToString());
+    }
+    u.team_id = t->id;
+  }
+  auto created = users.Create(system, std::move(u));
+  store->Close();
+  if (!created.ok()) return Fail(created.status().ToString());
+  std::fprintf(stderr, "user %s (%s) created with id %lld\n", created->login.c_str(),
+               std::string(ToString(created->role)).c_str(), static_cast<long long>(created->id));
+  return 0;
+}
+
+int TokenCreate(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "login", "name"}); !s.ok()) return Usage(s.message());
+  auto login = a.Get("login");
+  if (!login) return Usage("--login is required");
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  SystemClock clock;
+  AuthService auth(*store, clock);
+  std::string normalized = *login;
+  auto user = NormalizeLogin(normalized).ok() ? store->GetUserByLogin(normalized)
+                                              : Result<User>(Status::NotFound("no such user"));
+  if (!user.ok()) {
+    store->Close();
+    return Fail("no user with login " + *login);
+  }
+  auto t = auth.CreateApiToken(Principal::System(), user->id, a.GetOr("name", "cli"));
+  store->Close();
+  if (!t.ok()) return Fail(t.status().ToString());
+  std::printf("%s\n", t->secret.c_str());
+  return 0;
+}
+
+int Demo(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "customers", "seed", "password-stdin", "sync"}); !s.ok()) {
+    return Usage(s.message());
+  }
+  auto count = ParsePositive(a.GetOr("customers", "2000"));
+  if (!count || *count > 10'000'000) return Usage("--customers must be 0..10000000");
+  auto seed = ParsePositive(a.GetOr("seed", std::to_string(DemoDataGenerator::kDefaultSeed)));
+  if (!seed) return Usage("--seed must be a non-negative integer");
+  std::string password = a.Flag("password-stdin") ? ReadPasswordFromStdin() : "guanxi-demo";
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  SystemClock clock;
+  UserService users(*store, clock);
+  Principal system = Principal::System();
+
+  struct DemoUser {
+    const char* login;
+    const char* name;
+    Role role;
+    const char* team;
+  };
+  const DemoUser kUsers[] = {
+      {"admin", "系统管理员", Role::kAdmin, nullptr},
+      {"wang.jianlin", "王建林", Role::kManager, "华东销售部"},
+      {"li.na", "李娜", Role::kSales, "华东销售部"},
+      {"zhang.wei", "张伟", Role::kSales, "华东销售部"},
+      {"chen.jing", "陈静", Role::kSales, "华南销售部"},
+      {"zhao.min", "赵敏", Role::kService, nullptr},
+      {"sun.yang", "孙阳", Role::kAnalyst, nullptr},
+  };
+  std::vector<int64_t> owners;
+  for (const auto& du : kUsers) {
+    auto existing = store->GetUserByLogin(du.login);
+    int64_t id = 0;
+    if (existing.ok()) {
+      id = existing->id;
+    } else {
+      NewUser u{du.login, du.name, du.role, std::nullopt, password};
+      if (du.team) {
+        auto t = users.TeamByName(system, du.team, true);
+        if (!t.ok()) return Fail(t.status().ToString());
+        u.team_id = t->id;
+      }
+      auto created = users.Create(system, std::move(u));
+      if (!created.ok()) return Fail(std::string(du.login) + ": " + created.status().ToString());
+      id = created->id;
+      std::printf("user %-14s %-6s role %-8s password %s\n", du.login, du.name,
+                  std::string(ToString(du.role)).c_str(), password.c_str());
+    }
+    if (du.role == Role::kSales || du.role == Role::kManager) owners.push_back(id);
+  }
+  // Make the manager head of the team he is in.
+  if (auto mgr = store->GetUserByLogin("wang.jianlin"); mgr.ok() && mgr->team_id) {
+    auto team = store->GetTeam(*mgr->team_id);
+    if (team.ok() && !team->manager_user_id) {
+      Team t = *team;
+      t.manager_user_id = mgr->id;
+      (void)users.UpdateTeam(system, t);
+    }
+  }
+
+  DemoDataGenerator gen(static_cast<uint64_t>(*seed));
+  UnixSeconds now = clock.Now();
+  constexpr int64_t kChunk = 5000;
+  auto started = std::chrono::steady_clock::now();
+  for (int64_t first = 0; first < *count; first += kChunk) {
+    int64_t n = std::min(kChunk, *count - first);
+    std::vector<Customer> batch;
+    std::vector<std::vector<Contact>> contacts;
+    batch.reserve(n);
+    for (int64_t i = first; i < first + n; ++i) {
+      DemoCustomer d = gen.Make(i);
+      d.customer.created_at = gen.CreatedAt(i, now);
+      d.customer.updated_at = std::min(now, d.customer.created_at + (i % 90) * 86400);
+      d.customer.owner_user_id = owners[static_cast<size_t>(i) % owners.size()];
+      for (auto& c : d.contacts) c.created_at = c.updated_at = d.customer.created_at;
+      batch.push_back(std::move(d.customer));
+      contacts.push_back(std::move(d.contacts));
+    }
+    Status s = store->InsertCustomersBulk(batch);
+    if (s.code() == StatusCode::kAlreadyExists) {
+      return Fail("demo customers are already present (external ids DEMO-…); use a new --db");
+    }
+    if (!s.ok()) return Fail(s.ToString());
+    std::vector<Contact> flat;
+    for (size_t k = 0; k < batch.size(); ++k) {
+      for (auto& c : contacts[k]) {
+        c.customer_id = batch[k].id;
+        flat.push_back(std::move(c));
+      }
+    }
+    if (Status cs = store->InsertContactsBulk(flat); !cs.ok()) return Fail(cs.ToString());
+    if (*count >= 100000 && ((first / kChunk) % 20 == 19)) {
+      std::fprintf(stderr, "  %lld customers...\n", static_cast<long long>(first + n));
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  store->Close();
+  std::fprintf(stderr, "demo: %lld customers written in %.1f s\n", static_cast<long long>(*count), secs);
+  return 0;
+}
+
+int CustomersList(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "q", "limit", "format"}); !s.ok()) return Usage(s.message());
+  auto limit = ParsePositive(a.GetOr("limit", "50"));
+  if (!limit || *limit < 1) return Usage("--limit must be a positive integer");
+  std::string format = a.GetOr("format", "json");
+  if (format != "json" && format != "csv") return Usage("--format must be json or csv");
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  CustomerQuery q;
+  q.search = FoldForSearch(a.GetOr("q", ""));
+  q.limit = static_cast<int>(std::min<int64_t>(*limit, 200));
+  std::string out = format == "csv" ? kCsvHeader : "[";
+  bool first = true;
+  Status s = ForEachCustomer(*store, q, [&](const Customer& c) {
+    if (format == "csv") {
+      out += CsvRow(c);
+    } else {
+      out += (first ? "\n" : ",\n") + CustomerToJson(c);
+    }
+    first = false;
+  }, *limit);
+  store->Close();
+  if (!s.ok()) return Fail(s.ToString());
+  if (format == "json") out += first ? "]\n" : "\n]\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+int CustomersShow(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "id"}); !s.ok()) return Usage(s.message());
+  auto id = ParsePositive(a.GetOr("id", ""));
+  if (!id) return Usage("--id must be a customer id");
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  auto c = store->GetCustomer(*id);
+  auto contacts = c.ok() ? store->ListContacts(*id) : Result<std::vector<Contact>>(c.status());
+  store->Close();
+  if (!c.ok()) return Fail(c.status().message());
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteCustomerFields(w, *c);
+  w.Key("phone_region");
+  WriteString(w, c->phone.empty() ? "" : PhoneRegion(c->phone));
+  w.Key("contacts");
+  w.StartArray();
+  if (contacts.ok()) {
+    for (const auto& ct : *contacts) {
+      w.StartObject();
+      WriteContactFields(w, ct);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+  w.EndObject();
+  std::printf("%s\n", buf.GetString());
+  return 0;
+}
+
+int CustomersExport(const Args& a) {
+  if (Status s = CheckAllowed(a, {"db", "format", "out"}); !s.ok()) return Usage(s.message());
+  std::string format = a.GetOr("format", "json");
+  if (format != "json" && format != "csv") return Usage("--format must be json or csv");
+  GX_OPEN_STORE_OR_RETURN(store, a);
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (auto path = a.Get("out")) {
+    file.open(*path, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      store->Close();
+      return Fail("cannot write " + *path);
+    }
+    out = &file;
+  }
+  CustomerQuery q;
+  q.archived = CustomerQuery::Archived::kAll;
+  q.sort = CustomerSort::kCreatedAsc;
+  q.limit = 200;
+  int64_t n = 0;
+  if (format == "csv") *out << kCsvHeader; else *out << "[";
+  Status s = ForEachCustomer(*store, q, [&](const Customer& c) {
+    if (format == "csv") *out << CsvRow(c);
+    else *out << (n ? ",\n" : "\n") << CustomerToJson(c);
+    ++n;
+  });
+  if (format == "json") *out << (n ? "\n]\n" : "]\n");
+  out->flush();
+  store->Close();
+  if (!s.ok()) return Fail(s.ToString());
+  if (!*out) return Fail("write failed");
+  std::fprintf(stderr, "exported %lld customers\n", static_cast<long long>(n));
+  return 0;
+}
+
+}  // namespace guanxi::cli

@@ -1,0 +1,68 @@
+// guanxi — the Guanxi CRM server and its administration commands.
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: guanxi <command> [options]\n"
+    "\n"
+    "  serve --db PATH [--host H] [--port P] [--web-root DIR] [--threads N] [--sync full|normal]\n"
+    "  db migrate --db PATH\n"
+    "  db check --db PATH\n"
+    "  backup --db PATH --out FILE\n"
+    "  user add --db PATH --login L --role admin|manager|sales|service|analyst [--team T]\n"
+    "           [--display-name NAME] --password-stdin\n"
+    "  token create --db PATH --login L [--name NAME]\n"
+    "  demo --db PATH [--customers N] [--seed S] [--password-stdin]\n"
+    "  customers list --db PATH [--q TEXT] [--limit N] [--format json|csv]\n"
+    "  customers show --db PATH --id ID\n"
+    "  customers export --db PATH [--format json|csv] [--out FILE]\n"
+    "  version\n"
+    "\n"
+    "See docs/cli.md for every option.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace guanxi::cli;
+  auto parsed = ParseArgs(argc, argv, {"password-stdin", "help"});
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "guanxi: %s\n%s", parsed.status().message().c_str(), kUsage);
+    return 2;
+  }
+  const Args& a = *parsed;
+  if (a.command.empty() || a.Flag("help") || a.command[0] == "help") {
+    std::fputs(kUsage, a.command.empty() && !a.Flag("help") ? stderr : stdout);
+    return a.command.empty() && !a.Flag("help") ? 2 : 0;
+  }
+  static const std::map<std::string, std::function<int(const Args&)>> kCommands = {
+      {"serve", Serve},
+      {"db migrate", DbMigrate},
+      {"db check", DbCheck},
+      {"backup", Backup},
+      {"user add", UserAdd},
+      {"token create", TokenCreate},
+      {"demo", Demo},
+      {"customers list", CustomersList},
+      {"customers show", CustomersShow},
+      {"customers export", CustomersExport},
+  };
+  std::string name;
+  for (const auto& w : a.command) name += (name.empty() ? "" : " ") + w;
+  if (name == "version") {
+    std::printf("guanxi %s\n", GUANXI_VERSION);
+    return 0;
+  }
+  auto it = kCommands.find(name);
+  if (it == kCommands.end()) {
+    std::fprintf(stderr, "guanxi: unknown command '%s'\n%s", name.c_str(), kUsage);
+    return 2;
+  }
+  return it->second(a);
+}

@@ -1,0 +1,1081 @@
+// The SQLite implementation of Store. Layout of the work:
+//  - writes go through WriteQueue (one writer thread, group commit);
+//  - reads take a connection from a small pool of read-only connections;
+//  - the search indexes (FTS5 trigram and the short-gram table) and the tag
+//    table are kept in step with each customer write, in the same transaction.
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <variant>
+
+#include "domain/collation.h"
+#include "domain/customer_json.h"
+#include "domain/search_text.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/cursor.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/write_queue.h"
+#include "store/store.h"
+
+namespace guanxi {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr char kCustomerColumns[] =
+    "c.id, c.version, c.kind, c.name, c.industry, c.size, c.province, c.city, c.source, "
+    "c.owner_user_id, c.relationship, c.relationship_level, c.lifecycle_stage, c.tags, "
+    "c.care_dates, c.phone, c.email, c.notes, c.external_id, c.archived, c.created_at, "
+    "c.updated_at, c.name_sort";
+
+Customer ReadCustomer(const Statement& s) {
+  Customer c;
+  c.id = s.Int(0);
+  c.version = s.Int(1);
+  c.kind = ParseCustomerKind(s.Text(2)).value_or(CustomerKind::kOrganization);
+  c.name = s.Text(3);
+  c.industry = s.Text(4);
+  if (!s.IsNull(5)) c.size = ParseCompanySize(s.Text(5));
+  c.province = s.Text(6);
+  c.city = s.Text(7);
+  c.source = s.Text(8);
+  c.owner_user_id = s.OptInt(9);
+  c.relationship = ParseRelationship(s.Text(10)).value_or(Relationship::kPotential);
+  c.relationship_level = ParseRelationshipLevel(s.Text(11)).value_or(RelationshipLevel::kBasic);
+  c.lifecycle_stage = ParseLifecycleStage(s.Text(12)).value_or(LifecycleStage::kExploration);
+  c.tags = StringListFromJson(s.Text(13));
+  c.care_dates = CareDatesFromJson(s.Text(14));
+  c.phone = s.Text(15);
+  c.email = s.Text(16);
+  c.notes = s.Text(17);
+  c.external_id = s.Text(18);
+  c.archived = s.Int(19) != 0;
+  c.created_at = s.Int(20);
+  c.updated_at = s.Int(21);
+  return c;
+}
+
+std::string CustomerSearchText(const Customer& c) {
+  return FoldForSearch(c.name + " " + c.phone + " " + c.email + " " + c.notes);
+}
+
+constexpr char kContactColumns[] =
+    "id, version, customer_id, name, title, phone, email, wechat, personality, birthday, notes, "
+    "created_at, updated_at";
+
+Contact ReadContact(const Statement& s) {
+  Contact c;
+  c.id = s.Int(0);
+  c.version = s.Int(1);
+  c.customer_id = s.Int(2);
+  c.name = s.Text(3);
+  c.title = s.Text(4);
+  c.phone = s.Text(5);
+  c.email = s.Text(6);
+  c.wechat = s.Text(7);
+  if (!s.IsNull(8)) c.personality = ParsePersonality(s.Text(8));
+  c.birthday = s.Text(9);
+  c.notes = s.Text(10);
+  c.created_at = s.Int(11);
+  c.updated_at = s.Int(12);
+  return c;
+}
+
+constexpr char kUserColumns[] =
+    "id, version, login, display_name, role, team_id, password_hash, disabled, created_at, updated_at";
+
+User ReadUser(const Statement& s) {
+  User u;
+  u.id = s.Int(0);
+  u.version = s.Int(1);
+  u.login = s.Text(2);
+  u.display_name = s.Text(3);
+  u.role = ParseRole(s.Text(4)).value_or(Role::kSales);
+  u.team_id = s.OptInt(5);
+  u.password_hash = s.Text(6);
+  u.disabled = s.Int(7) != 0;
+  u.created_at = s.Int(8);
+  u.updated_at = s.Int(9);
+  return u;
+}
+
+Team ReadTeam(const Statement& s) {
+  Team t;
+  t.id = s.Int(0);
+  t.name = s.Text(1);
+  t.manager_user_id = s.OptInt(2);
+  t.created_at = s.Int(3);
+  return t;
+}
+
+AuditEntry ReadAudit(const Statement& s) {
+  AuditEntry a;
+  a.id = s.Int(0);
+  a.at = s.Int(1);
+  a.user_id = s.OptInt(2);
+  a.user_login = s.Text(3);
+  a.entity = s.Text(4);
+  a.entity_id = s.Int(5);
+  a.action = s.Text(6);
+  a.before = s.Text(7);
+  a.after = s.Text(8);
+  return a;
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+std::optional<std::string> Unhex(std::string_view hex) {
+  if (hex.size() % 2) return std::nullopt;
+  auto val = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = val(hex[i]), lo = val(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseInt64(const std::string& s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  size_t pos = 0;
+  try {
+    int64_t v = std::stoll(s, &pos);
+    if (pos != s.size()) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// A value to bind into a statement built at run time.
+struct SqlBlob {
+  std::string bytes;
+};
+using SqlValue = std::variant<int64_t, std::string, SqlBlob>;
+
+void BindAll(Statement& st, const std::vector<SqlValue>& values) {
+  for (const auto& v : values) {
+    if (std::holds_alternative<int64_t>(v)) st.Bind(std::get<int64_t>(v));
+    else if (std::holds_alternative<std::string>(v)) st.Bind(std::get<std::string>(v));
+    else st.BindBlob(std::get<SqlBlob>(v).bytes);
+  }
+}
+
+Status InsertAudit(Connection& db, const AuditEntry& a) {
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO audit_log(at, user_id, user_login, entity, entity_id, action, before_json, "
+      "after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(a.at).Bind(a.user_id).Bind(a.user_login).Bind(a.entity).Bind(a.entity_id)
+      .Bind(a.action).Bind(a.before).Bind(a.after);
+  return st.Run();
+}
+
+// Rewrites a customer's tag rows and short grams.
+Status WriteCustomerIndexes(Connection& db, const Customer& c, const std::string& search_text,
+                            bool replace) {
+  if (replace) {
+    GX_ASSIGN_OR_RETURN(auto del_tags, db.Prepare("DELETE FROM customer_tag WHERE customer_id = ?"));
+    del_tags.Bind(c.id);
+    GX_RETURN_IF_ERROR(del_tags.Run());
+    GX_ASSIGN_OR_RETURN(auto del_grams,
+                        db.Prepare("DELETE FROM customer_gram WHERE customer_id = ?"));
+    del_grams.Bind(c.id);
+    GX_RETURN_IF_ERROR(del_grams.Run());
+  }
+  for (const auto& tag : c.tags) {
+    GX_ASSIGN_OR_RETURN(auto st,
+                        db.Prepare("INSERT OR IGNORE INTO customer_tag(tag, customer_id) VALUES (?, ?)"));
+    st.Bind(tag).Bind(c.id);
+    GX_RETURN_IF_ERROR(st.Run());
+  }
+  for (const auto& gram : ShortGrams(search_text)) {
+    GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "INSERT OR IGNORE INTO customer_gram(gram, customer_id) VALUES (?, ?)"));
+    st.Bind(gram).Bind(c.id);
+    GX_RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+Result<Customer> SelectCustomer(Connection& db, int64_t id) {
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kCustomerColumns +
+                                          " FROM customer c WHERE c.id = ?"));
+  st.Bind(id);
+  GX_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("customer " + std::to_string(id) + " not found");
+  return ReadCustomer(st);
+}
+
+Status InsertCustomerRow(Connection& db, Customer& c) {
+  std::string search_text = CustomerSearchText(c);
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO customer(version, kind, name, name_sort, industry, size, province, city, source, "
+      "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
+      "email, notes, external_id, archived, search_text, created_at, updated_at) "
+      "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(NameSortKey(c.name)).Bind(c.industry);
+  if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
+  st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
+      .Bind(ToString(c.relationship)).Bind(ToString(c.relationship_level))
+      .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
+      .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
+      .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(search_text)
+      .Bind(c.created_at).Bind(c.updated_at);
+  Status s = st.Run();
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return Status::AlreadyExists("external_id is already used by another customer",
+                                 {{"external_id", "already used by another customer"}});
+  }
+  GX_RETURN_IF_ERROR(s);
+  c.id = db.LastInsertRowId();
+  c.version = 1;
+  return WriteCustomerIndexes(db, c, search_text, false);
+}
+
+class ReaderPool {
+ public:
+  class Lease {
+   public:
+    Lease(ReaderPool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (conn_) pool_->Return(std::move(conn_));
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  void Add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
+  Lease Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !free_.empty(); });
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return Lease(this, std::move(c));
+  }
+  void Return(std::unique_ptr<Connection> c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(std::move(c));
+    }
+    cv_.notify_one();
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> free_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<sqlite::WriteQueue> writer, SqliteOptions options)
+      : writer_(std::move(writer)), options_(std::move(options)) {
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
+  }
+  ~SqliteStore() override { Close(); }
+
+  ReaderPool& readers() { return readers_; }
+
+  // --- customers ---
+  Result<Customer> CreateCustomer(Customer c, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_RETURN_IF_ERROR(InsertCustomerRow(db, c));
+      audit.entity_id = c.id;
+      audit.after = CustomerToJson(c);
+      return InsertAudit(db, audit);
+    }));
+    return c;
+  }
+
+  Result<Customer> GetCustomer(int64_t id) override {
+    auto db = readers_.Acquire();
+    return SelectCustomer(*db, id);
+  }
+
+  Result<Customer> UpdateCustomer(Customer c, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, c.id));
+      if (old.version != c.version) {
+        return Status::Conflict("customer " + std::to_string(c.id) + " is at version " +
+                                std::to_string(old.version) + ", not " + std::to_string(c.version));
+      }
+      std::string search_text = CustomerSearchText(c);
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "UPDATE customer SET version = version + 1, kind = ?, name = ?, name_sort = ?, "
+          "industry = ?, size = ?, province = ?, city = ?, source = ?, owner_user_id = ?, "
+          "relationship = ?, relationship_level = ?, lifecycle_stage = ?, tags = ?, care_dates = ?, "
+          "phone = ?, email = ?, notes = ?, external_id = ?, archived = ?, search_text = ?, "
+          "updated_at = ? WHERE id = ? AND version = ?"));
+      st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(NameSortKey(c.name)).Bind(c.industry);
+      if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
+      st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
+          .Bind(ToString(c.relationship)).Bind(ToString(c.relationship_level))
+          .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
+          .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
+          .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(search_text)
+          .Bind(c.updated_at).Bind(c.id).Bind(c.version);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kAlreadyExists) {
+        return Status::AlreadyExists("external_id is already used by another customer",
+                                     {{"external_id", "already used by another customer"}});
+      }
+      GX_RETURN_IF_ERROR(s);
+      if (db.Changes() != 1) return Status::Conflict("customer changed concurrently");
+      c.version = old.version + 1;
+      c.created_at = old.created_at;
+      GX_RETURN_IF_ERROR(WriteCustomerIndexes(db, c, search_text, true));
+      audit.entity_id = c.id;
+      audit.before = CustomerToJson(old);
+      audit.after = CustomerToJson(c);
+      return InsertAudit(db, audit);
+    }));
+    return c;
+  }
+
+  Status DeleteCustomer(int64_t id, AuditEntry audit) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, id));
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM customer WHERE id = ?"));
+      st.Bind(id);
+      GX_RETURN_IF_ERROR(st.Run());
+      audit.entity_id = id;
+      audit.before = CustomerToJson(old);
+      return InsertAudit(db, audit);
+    });
+  }
+
+  Result<int64_t> CountCustomers() override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT count(*) FROM customer"));
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    return row ? st.Int(0) : 0;
+  }
+
+  Status InsertCustomersBulk(std::vector<Customer>& customers) override {
+    return Write([&](Connection& db) -> Status {
+      for (auto& c : customers) GX_RETURN_IF_ERROR(InsertCustomerRow(db, c));
+      return Status::Ok();
+    });
+  }
+
+  Result<Page<Customer>> ListCustomers(const CustomerQuery& q) override;
+
+  // --- contacts ---
+  Result<Contact> CreateContact(Contact c, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "INSERT INTO contact(version, customer_id, name, title, phone, email, wechat, personality, "
+          "birthday, notes, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      BindContact(st, c);
+      st.Bind(c.created_at).Bind(c.updated_at);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("customer_id", "no such customer");
+      }
+      GX_RETURN_IF_ERROR(s);
+      c.id = db.LastInsertRowId();
+      c.version = 1;
+      audit.entity_id = c.id;
+      audit.after = ContactToJson(c);
+      return InsertAudit(db, audit);
+    }));
+    return c;
+  }
+
+  Result<Contact> GetContact(int64_t id) override {
+    auto db = readers_.Acquire();
+    return SelectContact(*db, id);
+  }
+
+  Result<Contact> UpdateContact(Contact c, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(Contact old, SelectContact(db, c.id));
+      if (old.version != c.version) {
+        return Status::Conflict("contact " + std::to_string(c.id) + " is at version " +
+                                std::to_string(old.version) + ", not " + std::to_string(c.version));
+      }
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "UPDATE contact SET version = version + 1, customer_id = ?, name = ?, title = ?, phone = ?, "
+          "email = ?, wechat = ?, personality = ?, birthday = ?, notes = ?, updated_at = ? "
+          "WHERE id = ? AND version = ?"));
+      BindContact(st, c);
+      st.Bind(c.updated_at).Bind(c.id).Bind(c.version);
+      GX_RETURN_IF_ERROR(st.Run());
+      c.version = old.version + 1;
+      c.created_at = old.created_at;
+      audit.entity_id = c.id;
+      audit.before = ContactToJson(old);
+      audit.after = ContactToJson(c);
+      return InsertAudit(db, audit);
+    }));
+    return c;
+  }
+
+  Status DeleteContact(int64_t id, AuditEntry audit) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(Contact old, SelectContact(db, id));
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM contact WHERE id = ?"));
+      st.Bind(id);
+      GX_RETURN_IF_ERROR(st.Run());
+      audit.entity_id = id;
+      audit.before = ContactToJson(old);
+      return InsertAudit(db, audit);
+    });
+  }
+
+  Status InsertContactsBulk(std::vector<Contact>& contacts) override {
+    return Write([&](Connection& db) -> Status {
+      for (auto& c : contacts) {
+        GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+            "INSERT INTO contact(version, customer_id, name, title, phone, email, wechat, "
+            "personality, birthday, notes, created_at, updated_at) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        BindContact(st, c);
+        st.Bind(c.created_at).Bind(c.updated_at);
+        GX_RETURN_IF_ERROR(st.Run());
+        c.id = db.LastInsertRowId();
+        c.version = 1;
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<Contact>> ListContacts(int64_t customer_id) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kContactColumns +
+                                             " FROM contact WHERE customer_id = ? ORDER BY id"));
+    st.Bind(customer_id);
+    std::vector<Contact> out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadContact(st));
+    }
+    return out;
+  }
+
+  // --- users and teams ---
+  Result<User> CreateUser(User u, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "INSERT INTO app_user(version, login, display_name, role, team_id, password_hash, "
+          "disabled, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      st.Bind(u.login).Bind(u.display_name).Bind(ToString(u.role)).Bind(u.team_id)
+          .Bind(u.password_hash).Bind(int64_t{u.disabled ? 1 : 0}).Bind(u.created_at)
+          .Bind(u.updated_at);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kAlreadyExists) {
+        return Status::AlreadyExists("login is taken", {{"login", "is already taken"}});
+      }
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("team_id", "no such team");
+      }
+      GX_RETURN_IF_ERROR(s);
+      u.id = db.LastInsertRowId();
+      u.version = 1;
+      audit.entity_id = u.id;
+      audit.after = UserToJson(u);
+      return InsertAudit(db, audit);
+    }));
+    return u;
+  }
+
+  Result<User> GetUser(int64_t id) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
+                                             " FROM app_user WHERE id = ?"));
+    st.Bind(id);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("user " + std::to_string(id) + " not found");
+    return ReadUser(st);
+  }
+
+  Result<User> GetUserByLogin(const std::string& login) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
+                                             " FROM app_user WHERE login = ?"));
+    st.Bind(login);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no user with login " + login);
+    return ReadUser(st);
+  }
+
+  Result<User> UpdateUser(User u, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto sel, db.Prepare(std::string("SELECT ") + kUserColumns +
+                                               " FROM app_user WHERE id = ?"));
+      sel.Bind(u.id);
+      GX_ASSIGN_OR_RETURN(bool found, sel.Step());
+      if (!found) return Status::NotFound("user " + std::to_string(u.id) + " not found");
+      User old = ReadUser(sel);
+      if (old.version != u.version) {
+        return Status::Conflict("user " + std::to_string(u.id) + " is at version " +
+                                std::to_string(old.version) + ", not " + std::to_string(u.version));
+      }
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "UPDATE app_user SET version = version + 1, display_name = ?, role = ?, team_id = ?, "
+          "password_hash = ?, disabled = ?, updated_at = ? WHERE id = ? AND version = ?"));
+      st.Bind(u.display_name).Bind(ToString(u.role)).Bind(u.team_id).Bind(u.password_hash)
+          .Bind(int64_t{u.disabled ? 1 : 0}).Bind(u.updated_at).Bind(u.id).Bind(u.version);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("team_id", "no such team");
+      }
+      GX_RETURN_IF_ERROR(s);
+      if (u.disabled || u.password_hash != old.password_hash) {
+        // A disabled user or a new password ends every open session of that user.
+        GX_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM session WHERE user_id = ?"));
+        del.Bind(u.id);
+        GX_RETURN_IF_ERROR(del.Run());
+      }
+      u.version = old.version + 1;
+      u.created_at = old.created_at;
+      audit.entity_id = u.id;
+      audit.before = UserToJson(old);
+      audit.after = UserToJson(u);
+      return InsertAudit(db, audit);
+    }));
+    return u;
+  }
+
+  Result<std::vector<User>> ListUsers() override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
+                                             " FROM app_user ORDER BY id"));
+    std::vector<User> out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadUser(st));
+    }
+    return out;
+  }
+
+  Result<Team> CreateTeam(Team t, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "INSERT INTO team(name, manager_user_id, created_at) VALUES (?, ?, ?)"));
+      st.Bind(t.name).Bind(t.manager_user_id).Bind(t.created_at);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kAlreadyExists) {
+        return Status::AlreadyExists("team name is taken", {{"name", "is already taken"}});
+      }
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("manager_user_id", "no such user");
+      }
+      GX_RETURN_IF_ERROR(s);
+      t.id = db.LastInsertRowId();
+      audit.entity_id = t.id;
+      audit.after = TeamToJson(t);
+      return InsertAudit(db, audit);
+    }));
+    return t;
+  }
+
+  Result<Team> GetTeam(int64_t id) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id, name, manager_user_id, created_at FROM team WHERE id = ?"));
+    st.Bind(id);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("team " + std::to_string(id) + " not found");
+    return ReadTeam(st);
+  }
+
+  Result<Team> GetTeamByName(const std::string& name) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id, name, manager_user_id, created_at FROM team WHERE name = ?"));
+    st.Bind(name);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no team named " + name);
+    return ReadTeam(st);
+  }
+
+  Result<Team> UpdateTeam(Team t, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto sel, db.Prepare(
+          "SELECT id, name, manager_user_id, created_at FROM team WHERE id = ?"));
+      sel.Bind(t.id);
+      GX_ASSIGN_OR_RETURN(bool found, sel.Step());
+      if (!found) return Status::NotFound("team " + std::to_string(t.id) + " not found");
+      Team old = ReadTeam(sel);
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "UPDATE team SET name = ?, manager_user_id = ? WHERE id = ?"));
+      st.Bind(t.name).Bind(t.manager_user_id).Bind(t.id);
+      Status s = st.Run();
+      if (s.code() == StatusCode::kAlreadyExists) {
+        return Status::AlreadyExists("team name is taken", {{"name", "is already taken"}});
+      }
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("manager_user_id", "no such user");
+      }
+      GX_RETURN_IF_ERROR(s);
+      t.created_at = old.created_at;
+      audit.entity_id = t.id;
+      audit.before = TeamToJson(old);
+      audit.after = TeamToJson(t);
+      return InsertAudit(db, audit);
+    }));
+    return t;
+  }
+
+  Result<std::vector<Team>> ListTeams() override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id, name, manager_user_id, created_at FROM team ORDER BY name"));
+    std::vector<Team> out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadTeam(st));
+    }
+    return out;
+  }
+
+  // --- sessions and tokens ---
+  Status CreateSession(const Session& s) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto purge, db.Prepare("DELETE FROM session WHERE expires_at <= ?"));
+      purge.Bind(s.created_at);
+      GX_RETURN_IF_ERROR(purge.Run());
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "INSERT INTO session(id_hash, user_id, csrf_token, created_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?)"));
+      st.Bind(s.id_hash).Bind(s.user_id).Bind(s.csrf_token).Bind(s.created_at).Bind(s.expires_at);
+      return st.Run();
+    });
+  }
+
+  Result<Session> GetSession(const std::string& id_hash, UnixSeconds now) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM session "
+        "WHERE id_hash = ? AND expires_at > ?"));
+    st.Bind(id_hash).Bind(now);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no such session");
+    return Session{st.Text(0), st.Int(1), st.Text(2), st.Int(3), st.Int(4)};
+  }
+
+  Status DeleteSession(const std::string& id_hash) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM session WHERE id_hash = ?"));
+      st.Bind(id_hash);
+      return st.Run();
+    });
+  }
+
+  Result<ApiToken> CreateApiToken(ApiToken t, AuditEntry audit) override {
+    GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+          "INSERT INTO api_token(user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)"));
+      st.Bind(t.user_id).Bind(t.name).Bind(t.token_hash).Bind(t.created_at);
+      GX_RETURN_IF_ERROR(st.Run());
+      t.id = db.LastInsertRowId();
+      audit.entity_id = t.id;
+      audit.after = "{\"name\":\"token\"}";
+      return InsertAudit(db, audit);
+    }));
+    return t;
+  }
+
+  Result<ApiToken> UseApiToken(const std::string& token_hash, UnixSeconds now) override {
+    ApiToken t;
+    {
+      auto db = readers_.Acquire();
+      GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+          "SELECT id, user_id, name, token_hash, created_at, last_used_at FROM api_token "
+          "WHERE token_hash = ?"));
+      st.Bind(token_hash);
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::NotFound("no such token");
+      t = ApiToken{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Int(4), st.OptInt(5)};
+    }
+    if (!t.last_used_at || *t.last_used_at < now - 60) {
+      GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
+        GX_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE api_token SET last_used_at = ? WHERE id = ?"));
+        st.Bind(now).Bind(t.id);
+        return st.Run();
+      }));
+      t.last_used_at = now;
+    }
+    return t;
+  }
+
+  Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id, user_id, name, '', created_at, last_used_at FROM api_token WHERE user_id = ? "
+        "ORDER BY id"));
+    st.Bind(user_id);
+    std::vector<ApiToken> out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ApiToken{st.Int(0), st.Int(1), st.Text(2), "", st.Int(4), st.OptInt(5)});
+    }
+    return out;
+  }
+
+  Status DeleteApiToken(int64_t user_id, int64_t token_id, AuditEntry audit) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM api_token WHERE id = ? AND user_id = ?"));
+      st.Bind(token_id).Bind(user_id);
+      GX_RETURN_IF_ERROR(st.Run());
+      if (db.Changes() != 1) return Status::NotFound("token " + std::to_string(token_id) + " not found");
+      audit.entity_id = token_id;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  // --- audit ---
+  Result<Page<AuditEntry>> ListAudit(const AuditQuery& q) override {
+    std::string sql =
+        "SELECT id, at, user_id, user_login, entity, entity_id, action, before_json, after_json "
+        "FROM audit_log WHERE 1 = 1";
+    std::vector<SqlValue> args;
+    if (!q.entity.empty()) {
+      sql += " AND entity = ?";
+      args.emplace_back(q.entity);
+    }
+    if (q.entity_id) {
+      sql += " AND entity_id = ?";
+      args.emplace_back(*q.entity_id);
+    }
+    if (!q.after.empty()) {
+      auto parts = sqlite::DecodeCursor(q.after, 1);
+      auto id = parts ? ParseInt64((*parts)[0]) : std::nullopt;
+      if (!id) return Status::InvalidField("after", "not a cursor this server issued");
+      sql += " AND id < ?";
+      args.emplace_back(*id);
+    }
+    sql += " ORDER BY id DESC LIMIT ?";
+    args.emplace_back(static_cast<int64_t>(q.limit + 1));
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
+    BindAll(st, args);
+    Page<AuditEntry> page;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      page.items.push_back(ReadAudit(st));
+    }
+    if (static_cast<int>(page.items.size()) > q.limit) {
+      page.items.pop_back();
+      page.next = sqlite::EncodeCursor({std::to_string(page.items.back().id)});
+    }
+    return page;
+  }
+
+  Status AppendAudit(AuditEntry audit) override {
+    return Write([&](Connection& db) { return InsertAudit(db, audit); });
+  }
+
+  // --- maintenance ---
+  Result<std::string> IntegrityCheck() override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare("PRAGMA integrity_check"));
+    std::string out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      if (!out.empty()) out += "\n";
+      out += st.Text(0);
+    }
+    return out;
+  }
+
+  Status Backup(const std::string& path) override {
+    auto src = readers_.Acquire();
+    sqlite3* dest = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+      Status s = sqlite::StatusFromSqlite(dest, rc, "open backup " + path);
+      sqlite3_close(dest);
+      return s;
+    }
+    sqlite3_backup* b = sqlite3_backup_init(dest, "main", src->raw(), "main");
+    if (!b) {
+      Status s = sqlite::StatusFromSqlite(dest, sqlite3_errcode(dest), "backup");
+      sqlite3_close(dest);
+      return s;
+    }
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    Status s = rc == SQLITE_DONE ? Status::Ok() : sqlite::StatusFromSqlite(dest, rc, "backup");
+    sqlite3_close(dest);
+    return s;
+  }
+
+  void Close() override {
+    {
+      std::lock_guard<std::mutex> lock(close_mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    close_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    (void)writer_->RunExclusive(
+        [](Connection& db) { return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
+    writer_->Stop();
+    readers_.Clear();
+  }
+
+ private:
+  Status Write(const std::function<Status(Connection&)>& job) {
+    ++writes_;
+    return writer_->Run(job);
+  }
+
+  static void BindContact(Statement& st, const Contact& c) {
+    st.Bind(c.customer_id).Bind(c.name).Bind(c.title).Bind(c.phone).Bind(c.email).Bind(c.wechat);
+    if (c.personality) st.Bind(ToString(*c.personality)); else st.BindNull();
+    st.Bind(c.birthday).Bind(c.notes);
+  }
+
+  static Result<Contact> SelectContact(Connection& db, int64_t id) {
+    GX_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kContactColumns +
+                                            " FROM contact WHERE id = ?"));
+    st.Bind(id);
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("contact " + std::to_string(id) + " not found");
+    return ReadContact(st);
+  }
+
+  // Checkpoints the WAL on a schedule so it cannot grow without bound under a
+  // steady read load that keeps the automatic checkpoint from finishing.
+  void CheckpointLoop() {
+    std::unique_lock<std::mutex> lock(close_mu_);
+    while (!closed_) {
+      close_cv_.wait_for(lock, std::chrono::seconds(30));
+      if (closed_) break;
+      lock.unlock();
+      (void)writer_->RunExclusive(
+          [](Connection& db) { return db.Exec("PRAGMA wal_checkpoint(PASSIVE)"); });
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<sqlite::WriteQueue> writer_;
+  SqliteOptions options_;
+  ReaderPool readers_;
+  std::atomic<int64_t> writes_{0};
+  std::mutex close_mu_;
+  std::condition_variable close_cv_;
+  bool closed_ = false;
+  std::thread checkpointer_;
+};
+
+Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
+  std::string from = " FROM customer c";
+  std::string where = " WHERE 1 = 1";
+  std::string order;
+  std::vector<SqlValue> join_args, args;
+  enum class Key { kId, kUpdated, kCreated, kName } key = Key::kId;
+  bool descending = true;
+  std::string id_column = "c.id";
+
+  // Search: the longest term drives the query through an index; the others filter.
+  std::vector<std::string> terms;
+  for (size_t i = 0; i < q.search.size();) {
+    size_t j = q.search.find(' ', i);
+    if (j == std::string::npos) j = q.search.size();
+    if (j > i) terms.push_back(q.search.substr(i, j - i));
+    i = j + 1;
+  }
+  if (!terms.empty()) {
+    size_t best = 0;
+    for (size_t i = 1; i < terms.size(); ++i) {
+      if (CodePointCount(terms[i]) > CodePointCount(terms[best])) best = i;
+    }
+    const std::string& drive = terms[best];
+    bool has_non_ascii = false;
+    for (unsigned char ch : drive) has_non_ascii |= ch >= 0x80;
+    if (CodePointCount(drive) >= 3) {
+      from = " FROM customer_fts f JOIN customer c ON c.id = f.rowid";
+      std::string phrase = "\"";
+      for (char ch : drive) {
+        phrase.push_back(ch);
+        if (ch == '"') phrase.push_back('"');
+      }
+      phrase += "\"";
+      where += " AND customer_fts MATCH ?";
+      args.emplace_back(phrase);
+      id_column = "f.rowid";
+    } else if (has_non_ascii) {
+      from = " FROM customer_gram g JOIN customer c ON c.id = g.customer_id";
+      where += " AND g.gram = ?";
+      args.emplace_back(drive);
+      id_column = "g.customer_id";
+    } else {
+      where += " AND instr(c.search_text, ?) > 0";
+      args.emplace_back(drive);
+    }
+    for (size_t i = 0; i < terms.size(); ++i) {
+      if (i == best) continue;
+      where += " AND instr(c.search_text, ?) > 0";
+      args.emplace_back(terms[i]);
+    }
+  } else {
+    switch (q.sort) {
+      case CustomerSort::kUpdatedDesc: key = Key::kUpdated; break;
+      case CustomerSort::kUpdatedAsc: key = Key::kUpdated; descending = false; break;
+      case CustomerSort::kCreatedDesc: key = Key::kCreated; break;
+      case CustomerSort::kCreatedAsc: key = Key::kCreated; descending = false; break;
+      case CustomerSort::kNameAsc: key = Key::kName; descending = false; break;
+      case CustomerSort::kNameDesc: key = Key::kName; break;
+    }
+  }
+
+  switch (q.scope.kind) {
+    case VisibilityScope::Kind::kAll: break;
+    case VisibilityScope::Kind::kOwner:
+      where += " AND c.owner_user_id = ?";
+      args.emplace_back(q.scope.id);
+      break;
+    case VisibilityScope::Kind::kTeam:
+      where += " AND c.owner_user_id IN (SELECT id FROM app_user WHERE team_id = ?)";
+      args.emplace_back(q.scope.id);
+      break;
+  }
+  if (q.owner_user_id) {
+    where += " AND c.owner_user_id = ?";
+    args.emplace_back(*q.owner_user_id);
+  }
+  if (!q.tag.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM customer_tag t WHERE t.tag = ? AND t.customer_id = c.id)";
+    args.emplace_back(q.tag);
+  }
+  if (!q.source.empty()) {
+    where += " AND c.source = ?";
+    args.emplace_back(q.source);
+  }
+  if (!q.province.empty()) {
+    where += " AND c.province = ?";
+    args.emplace_back(q.province);
+  }
+  if (q.relationship) {
+    where += " AND c.relationship = ?";
+    args.emplace_back(std::string(ToString(*q.relationship)));
+  }
+  if (q.stage) {
+    where += " AND c.lifecycle_stage = ?";
+    args.emplace_back(std::string(ToString(*q.stage)));
+  }
+  switch (q.archived) {
+    case CustomerQuery::Archived::kActive: where += " AND c.archived = 0"; break;
+    case CustomerQuery::Archived::kArchived: where += " AND c.archived = 1"; break;
+    case CustomerQuery::Archived::kAll: break;
+  }
+
+  const char* cmp = descending ? "<" : ">";
+  const char* dir = descending ? " DESC" : "";
+  std::string sort_column = key == Key::kUpdated ? "c.updated_at"
+                            : key == Key::kCreated ? "c.created_at"
+                            : key == Key::kName ? "c.name_sort" : "";
+  if (!q.after.empty()) {
+    auto parts = sqlite::DecodeCursor(q.after, key == Key::kId ? 1 : 2);
+    if (!parts) return Status::InvalidField("after", "not a cursor this server issued for this sort");
+    auto id = ParseInt64(parts->back());
+    if (!id) return Status::InvalidField("after", "not a cursor this server issued");
+    if (key == Key::kId) {
+      where += " AND " + id_column + " " + cmp + " ?";
+      args.emplace_back(*id);
+    } else if (key == Key::kName) {
+      auto sort_key = Unhex((*parts)[0]);
+      if (!sort_key) return Status::InvalidField("after", "not a cursor this server issued");
+      where += " AND (" + sort_column + ", c.id) " + cmp + " (?, ?)";
+      args.emplace_back(SqlBlob{*sort_key});
+      args.emplace_back(*id);
+    } else {
+      auto v = ParseInt64((*parts)[0]);
+      if (!v) return Status::InvalidField("after", "not a cursor this server issued");
+      where += " AND (" + sort_column + ", c.id) " + cmp + " (?, ?)";
+      args.emplace_back(*v);
+      args.emplace_back(*id);
+    }
+  }
+  if (key == Key::kId) {
+    order = " ORDER BY " + id_column + dir;
+  } else {
+    order = " ORDER BY " + sort_column + dir + ", c.id" + dir;
+  }
+  std::string sql = std::string("SELECT ") + kCustomerColumns + from + where + order + " LIMIT ?";
+  args.emplace_back(static_cast<int64_t>(q.limit + 1));
+
+  auto db = readers_.Acquire();
+  GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
+  BindAll(st, args);
+  Page<Customer> page;
+  std::string last_sort_value;
+  for (;;) {
+    GX_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == q.limit) {
+      const Customer& last = page.items.back();
+      std::vector<std::string> parts;
+      if (key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
+      if (key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
+      if (key == Key::kName) parts.push_back(Hex(last_sort_value));
+      parts.push_back(std::to_string(last.id));
+      page.next = sqlite::EncodeCursor(parts);
+      break;
+    }
+    page.items.push_back(ReadCustomer(st));
+    if (key == Key::kName) last_sort_value = st.Blob(22);
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.synchronous != "full" && options.synchronous != "normal") {
+    return Status::InvalidField("synchronous", "must be full or normal");
+  }
+  GX_ASSIGN_OR_RETURN(auto writer, sqlite::Connection::Open(options.path, false, options.busy_timeout_ms));
+  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA journal_mode = WAL"));
+  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous = " + options.synchronous));
+  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA temp_store = MEMORY"));
+  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size = -32768"));
+  auto migrated = sqlite::Migrate(*writer);
+  if (!migrated.ok()) return migrated.status();
+  auto queue = std::make_unique<sqlite::WriteQueue>(std::move(writer), options.max_group_commit);
+  auto store = std::make_unique<SqliteStore>(std::move(queue), options);
+  for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
+    GX_ASSIGN_OR_RETURN(auto r, sqlite::Connection::Open(options.path, true, options.busy_timeout_ms));
+    GX_RETURN_IF_ERROR(r->Exec("PRAGMA cache_size = -16384"));
+    GX_RETURN_IF_ERROR(r->Exec("PRAGMA temp_store = MEMORY"));
+    store->readers().Add(std::move(r));
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace guanxi

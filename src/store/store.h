@@ -1,0 +1,171 @@
+// Store: the one interface through which services read and write data.
+//
+// Implementations: store/sqlite (embedded default) and, later, store/postgres.
+// Nothing above src/store/ sees SQL or a database type. Every method is
+// thread-safe. Writes are durable when the method returns OK (group commit may
+// batch several callers' writes into one transaction, but each caller's write is
+// atomic on its own and is acknowledged only after its transaction commits).
+//
+// Each mutating method takes the AuditEntry to record with the change; the entry
+// is written in the same transaction, so a change and its audit row land together
+// or not at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/customer.h"
+#include "domain/status.h"
+#include "domain/user.h"
+
+namespace guanxi {
+
+// Who may see which customers, as decided by service/permissions.
+struct VisibilityScope {
+  enum class Kind { kAll, kOwner, kTeam };
+  Kind kind = Kind::kAll;
+  int64_t id = 0;  // the owner's user id (kOwner) or the team id (kTeam)
+};
+
+// The audit row written with a change. before/after are JSON documents or "".
+struct AuditEntry {
+  int64_t id = 0;
+  UnixSeconds at = 0;
+  std::optional<int64_t> user_id;
+  std::string user_login;
+  std::string entity;  // "customer", "contact", "user", "team", "token", "session"
+  int64_t entity_id = 0;
+  std::string action;  // "create", "update", "archive", "restore", "delete", ...
+  std::string before;
+  std::string after;
+};
+
+enum class CustomerSort { kUpdatedDesc, kUpdatedAsc, kNameAsc, kNameDesc, kCreatedDesc, kCreatedAsc };
+
+struct CustomerQuery {
+  VisibilityScope scope;
+  std::string search;  // folded search text (FoldForSearch), "" for none
+  std::optional<int64_t> owner_user_id;
+  std::string tag;
+  std::string source;
+  std::string province;
+  std::optional<Relationship> relationship;
+  std::optional<LifecycleStage> stage;
+  enum class Archived { kActive, kArchived, kAll } archived = Archived::kActive;
+  CustomerSort sort = CustomerSort::kUpdatedDesc;
+  std::string after;  // opaque cursor from a previous page, "" for the first page
+  int limit = 50;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next;  // cursor of the following page, nullopt at the end
+};
+
+struct Session {
+  std::string id_hash;  // SHA-256 of the cookie value, hex
+  int64_t user_id = 0;
+  std::string csrf_token;
+  UnixSeconds created_at = 0;
+  UnixSeconds expires_at = 0;
+};
+
+struct ApiToken {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string name;
+  std::string token_hash;  // SHA-256 of the token, hex
+  UnixSeconds created_at = 0;
+  std::optional<UnixSeconds> last_used_at;
+};
+
+struct AuditQuery {
+  std::string entity;
+  std::optional<int64_t> entity_id;
+  std::string after;
+  int limit = 50;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- customers -------------------------------------------------------------
+  // Inserts `c` (already normalised) and fills id, version (1), created/updated.
+  // AlreadyExists when external_id is taken.
+  virtual Result<Customer> CreateCustomer(Customer c, AuditEntry audit) = 0;
+  virtual Result<Customer> GetCustomer(int64_t id) = 0;
+  // Replaces the record when its stored version equals c.version; Conflict otherwise.
+  virtual Result<Customer> UpdateCustomer(Customer c, AuditEntry audit) = 0;
+  virtual Status DeleteCustomer(int64_t id, AuditEntry audit) = 0;
+  virtual Result<Page<Customer>> ListCustomers(const CustomerQuery& q) = 0;
+  virtual Result<int64_t> CountCustomers() = 0;
+  // Bulk insert for demo data and imports: one transaction per call, no audit.
+  virtual Status InsertCustomersBulk(std::vector<Customer>& customers) = 0;
+
+  // --- contacts --------------------------------------------------------------
+  virtual Result<Contact> CreateContact(Contact c, AuditEntry audit) = 0;
+  virtual Result<Contact> GetContact(int64_t id) = 0;
+  virtual Result<Contact> UpdateContact(Contact c, AuditEntry audit) = 0;
+  virtual Status DeleteContact(int64_t id, AuditEntry audit) = 0;
+  virtual Result<std::vector<Contact>> ListContacts(int64_t customer_id) = 0;
+  // Bulk insert for demo data and imports: one transaction per call, no audit.
+  virtual Status InsertContactsBulk(std::vector<Contact>& contacts) = 0;
+
+  // --- users and teams -------------------------------------------------------
+  virtual Result<User> CreateUser(User u, AuditEntry audit) = 0;
+  virtual Result<User> GetUser(int64_t id) = 0;
+  virtual Result<User> GetUserByLogin(const std::string& login) = 0;
+  virtual Result<User> UpdateUser(User u, AuditEntry audit) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Result<Team> CreateTeam(Team t, AuditEntry audit) = 0;
+  virtual Result<Team> GetTeam(int64_t id) = 0;
+  virtual Result<Team> GetTeamByName(const std::string& name) = 0;
+  virtual Result<Team> UpdateTeam(Team t, AuditEntry audit) = 0;
+  virtual Result<std::vector<Team>> ListTeams() = 0;
+
+  // --- sessions and tokens ---------------------------------------------------
+  virtual Status CreateSession(const Session& s) = 0;
+  virtual Result<Session> GetSession(const std::string& id_hash, UnixSeconds now) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
+  virtual Result<ApiToken> CreateApiToken(ApiToken t, AuditEntry audit) = 0;
+  // Finds a token by hash and records its use (last_used_at, at most once a minute).
+  virtual Result<ApiToken> UseApiToken(const std::string& token_hash, UnixSeconds now) = 0;
+  virtual Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) = 0;
+  virtual Status DeleteApiToken(int64_t user_id, int64_t token_id, AuditEntry audit) = 0;
+
+  // --- audit -----------------------------------------------------------------
+  virtual Result<Page<AuditEntry>> ListAudit(const AuditQuery& q) = 0;
+  virtual Status AppendAudit(AuditEntry audit) = 0;
+
+  // --- maintenance -----------------------------------------------------------
+  // Runs the database's own consistency check; "ok" when sound.
+  virtual Result<std::string> IntegrityCheck() = 0;
+  // Writes a consistent copy of the database to `path` while it stays online.
+  virtual Status Backup(const std::string& path) = 0;
+  // Waits for queued writes, checkpoints and closes. Further calls fail Unavailable.
+  virtual void Close() = 0;
+};
+
+struct SqliteOptions {
+  std::string path;
+  // "full" survives power loss; "normal" survives process crashes and is much
+  // faster but may lose the last commits on power loss (see docs/operations.md).
+  std::string synchronous = "full";
+  int reader_connections = 4;
+  int busy_timeout_ms = 5000;
+  // Most writes a writer transaction gathers before it commits.
+  int max_group_commit = 256;
+};
+
+// Opens (creating if needed) an SQLite database and runs pending migrations.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+// The schema version the code expects, and the number applied to `path` (for `db migrate`).
+int LatestSchemaVersion();
+
+}  // namespace guanxi

@@ -1,0 +1,160 @@
+// The shell: antd locale/theme, routes, the authenticated layout with its header.
+import { lazy, Suspense, type ReactNode } from 'react';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { useAuth, useUser } from './auth';
+import { RefDataProvider } from './data';
+import { useI18n } from './i18n';
+import { LanguageSwitch } from './components/LanguageSwitch';
+import { LoginPage } from './pages/LoginPage';
+
+const CustomerListPage = lazy(() => import('./pages/CustomerListPage'));
+const CustomerDetailPage = lazy(() => import('./pages/CustomerDetailPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
+
+// Colours chosen for WCAG AA contrast on white (antd's defaults for links,
+// secondary text and danger are below 4.5:1).
+const THEME = {
+  token: {
+    colorPrimary: '#1f5fbf',
+    colorInfo: '#1f5fbf',
+    colorLink: '#1f5fbf',
+    colorError: '#c41d24',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+    colorTextDescription: 'rgba(0, 0, 0, 0.6)',
+  },
+};
+
+export function App() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={THEME} button={{ autoInsertSpace: false }}>
+      <AntApp>
+        <Routes>
+          <Route path="/login" element={<LoginRoute />} />
+          <Route element={<RequireAuth />}>
+            <Route path="/" element={<Navigate to="/customers" replace />} />
+            <Route path="/customers" element={<Lazy><CustomerListPage /></Lazy>} />
+            <Route path="/customers/:id" element={<Lazy><CustomerDetailPage /></Lazy>} />
+            <Route path="/admin" element={<Lazy><AdminPage /></Lazy>} />
+            <Route path="/account" element={<Lazy><AccountPage /></Lazy>} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Loading() {
+  const { t } = useI18n();
+  return (
+    <div style={{ padding: 48, textAlign: 'center' }} role="status" aria-live="polite">
+      <Spin />
+      <div style={{ marginTop: 8 }}>{t('common.loading')}</div>
+    </div>
+  );
+}
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+interface FromState {
+  from?: string;
+}
+
+function LoginRoute() {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (user === undefined) return <Loading />;
+  if (user) {
+    const from = (location.state as FromState | null)?.from;
+    return <Navigate to={from && from !== '/login' ? from : '/customers'} replace />;
+  }
+  return <LoginPage />;
+}
+
+function RequireAuth() {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (user === undefined) return <Loading />;
+  if (!user) {
+    const from = location.pathname + location.search;
+    return <Navigate to="/login" replace state={{ from } satisfies FromState} />;
+  }
+  return (
+    <RefDataProvider>
+      <AppLayout />
+    </RefDataProvider>
+  );
+}
+
+function AppLayout() {
+  const { t, label } = useI18n();
+  const { logout } = useAuth();
+  const user = useUser();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const section = '/' + (location.pathname.split('/')[1] || 'customers');
+
+  const items = [
+    { key: '/customers', label: <Link to="/customers">{t('nav.customers')}</Link> },
+    ...(user.role === 'admin' ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),
+    { key: '/account', label: <Link to="/account">{t('nav.account')}</Link> },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100%' }}>
+      <Layout.Header className="gx-header">
+        <Link to="/customers" className="gx-brand">
+          {t('app.name')}
+        </Link>
+        <nav className="gx-nav" aria-label={t('nav.label')}>
+          <Menu theme="dark" mode="horizontal" selectedKeys={[section]} items={items} disabledOverflow />
+        </nav>
+        <div className="gx-header-right">
+          <Space size={6} data-testid="current-user" aria-label={t('header.currentUser')} role="group">
+            <span>{user.display_name || user.login}</span>
+            <Tag color="blue" data-testid="current-role" style={{ marginInlineEnd: 0 }}>
+              {label('role', user.role)}
+            </Tag>
+          </Space>
+          <LanguageSwitch ghost />
+          <Button
+            ghost
+            size="small"
+            onClick={async () => {
+              await logout().catch(() => undefined);
+              navigate('/login', { replace: true });
+            }}
+          >
+            {t('header.logout')}
+          </Button>
+        </div>
+      </Layout.Header>
+      <Layout.Content className="gx-content">
+        <Outlet />
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title={<Typography.Title level={1} style={{ fontSize: 24 }}>{t('notFound.title')}</Typography.Title>}
+      extra={
+        <Button type="primary" onClick={() => navigate('/customers')}>
+          {t('notFound.back')}
+        </Button>
+      }
+    />
+  );
+}
