@@ -826,7 +826,9 @@ void AddContacts(Rng& r, DemoCustomer& out, const std::string& company_domain) {
 
 // "DEMO-00000042"
 std::string ExternalId(int64_t index) {
-  std::string digits = std::to_string(index < 0 ? -index : index);
+  const uint64_t magnitude =
+      index < 0 ? 0 - static_cast<uint64_t>(index) : static_cast<uint64_t>(index);
+  const std::string digits = std::to_string(magnitude);
   std::string s = index < 0 ? "DEMO--" : "DEMO-";
   if (digits.size() < 8) s.append(8 - digits.size(), '0');
   s.append(digits);

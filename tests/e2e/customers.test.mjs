@@ -3,7 +3,7 @@
 // edit + reload, and the optimistic-concurrency conflict between two tabs.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { detailField, expectText, expectValue, login, newPage, pickOption, setUp } from './harness.mjs';
+import { detailField, expectCount, expectText, expectValue, login, newPage, pickOption, setUp } from './harness.mjs';
 
 const NAME = '杭州云栖科技有限公司';
 let env;
@@ -51,7 +51,7 @@ test('create a customer through the form, find it by a Chinese substring, edit i
   await page.waitForURL(/[?&]q=/);
   await table.getByRole('link', { name: NAME }).waitFor();
   await table.getByRole('link', { name: '北京字节未来文化传媒有限公司' }).waitFor({ state: 'detached' });
-  assert.equal(await table.getByTestId('customer-link').count(), 1);
+  await expectCount(table.getByTestId('customer-link'), 1);
 
   await table.getByRole('link', { name: NAME }).click();
   await page.waitForURL(/\/customers\/\d+$/);
@@ -77,8 +77,8 @@ test('create a customer through the form, find it by a Chinese substring, edit i
   await edit.getByLabel('标签').fill('重点');
   await edit.getByLabel('标签').press('Enter');
   await edit.getByRole('button', { name: '添加关怀日期' }).click();
-  await edit.getByLabel('说明 1').fill('公司成立纪念日');
-  await edit.getByLabel('日期 1').fill('05-20');
+  await edit.getByLabel('说明 1', { exact: true }).fill('公司成立纪念日');
+  await edit.getByLabel('日期 1', { exact: true }).fill('05-20');
   await edit.getByTestId('customer-form-submit').click();
   await edit.waitFor({ state: 'hidden' });
   await expectText(detailField(page, 'industry'), '云计算');
@@ -95,8 +95,9 @@ test('traditional characters find the simplified name (雲棲 → 云栖)', { ti
   await login(page, env, 'wang');
   await page.getByLabel('搜索客户').fill('雲棲');
   const table = page.locator('.ant-table');
+  await page.waitForURL(/[?&]q=/);
   await table.getByRole('link', { name: NAME }).waitFor();
-  assert.equal(await table.getByTestId('customer-link').count(), 1);
+  await expectCount(table.getByTestId('customer-link'), 1);
   await page.context().close();
 });
 

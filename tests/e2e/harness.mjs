@@ -2,11 +2,11 @@
 // (tests/lib/server.mjs), one headless Debian chromium, and small UI helpers.
 // Not a test file itself (the node:test runner only picks up *.test.mjs).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { addUser, apiClient, createToken, guanxiBin, startServer, tempDb, webRoot } from '../lib/server.mjs';
+import { addUser, apiClient, createToken, guanxiBin, repoRoot, startServer, tempDb, webRoot } from '../lib/server.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -99,6 +99,25 @@ export async function expectText(locator, expected, timeout = 10_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(last, expected);
+}
+
+/** Waits until the locator matches exactly `n` elements. */
+export async function expectCount(locator, n, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await locator.count();
+    if (last === n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(last, n);
+}
+
+/** Saves a screenshot under .test-tmp/ (for looking at a failure). */
+export async function snapshot(page, name) {
+  const dir = path.join(repoRoot, '.test-tmp');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true }).catch(() => {});
 }
 
 /** Waits until the input's value equals `expected`. */

@@ -30,7 +30,7 @@ test('switching to English changes the visible strings and persists across reloa
   const nav = page.getByRole('navigation');
   await nav.getByRole('menuitem', { name: '客户' }).waitFor();
   await page.getByRole('columnheader', { name: '客户名称' }).waitFor();
-  await page.getByRole('cell', { name: '现实客户' }).waitFor();
+  await page.getByRole('cell', { name: '现实客户', exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
 
   await page.getByTestId('lang-switch').click();
@@ -41,8 +41,8 @@ test('switching to English changes the visible strings and persists across reloa
     for (const h of ['Name', 'Kind', 'Owner', 'Relationship', 'Lifecycle stage', 'Tags', 'Updated']) {
       await page.getByRole('columnheader', { name: h, exact: true }).waitFor();
     }
-    await page.getByRole('cell', { name: 'Current customer' }).waitFor();
-    await page.getByRole('cell', { name: 'Stability' }).waitFor();
+    await page.getByRole('cell', { name: 'Current customer', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Stability', exact: true }).waitFor();
     await page.getByRole('button', { name: 'New customer' }).waitFor();
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     assert.equal(await page.getByText('客户列表').count(), 0);
@@ -94,7 +94,7 @@ test('a sales user does not see the admin menu; read-only roles see no edit butt
   await login(admin, env, 'admin');
   await admin.getByRole('navigation').getByRole('menuitem', { name: '系统管理' }).click();
   await admin.getByRole('heading', { level: 1, name: '系统管理' }).waitFor();
-  await admin.getByRole('cell', { name: 'wang', exact: true }).waitFor();
+  await admin.getByRole('cell', { name: 'wang', exact: true }).first().waitFor();
   await admin.context().close();
 });
 
@@ -117,7 +117,7 @@ test('axe: no serious or critical violations on the login, list and detail pages
 
   await page.getByRole('link', { name: '苏州园林景观设计有限公司' }).click();
   await expectText(detailField(page, 'name'), '苏州园林景观设计有限公司');
-  await page.getByRole('cell', { name: '陈经理' }).waitFor();
+  await page.getByRole('cell', { name: '陈经理', exact: true }).waitFor();
   await assertNoSeriousA11yViolations(page, 'customer detail');
 
   await page.getByTestId('edit-customer').click();

@@ -22,9 +22,12 @@ const THEME = {
     colorPrimary: '#1f5fbf',
     colorInfo: '#1f5fbf',
     colorLink: '#1f5fbf',
+    colorPrimaryHover: '#2a63b8',
+    colorLinkHover: '#2a63b8',
     colorError: '#c41d24',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
     colorTextDescription: 'rgba(0, 0, 0, 0.6)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
   },
 };
 
@@ -108,7 +111,7 @@ function AppLayout() {
   ];
 
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="gx-header">
         <Link to="/customers" className="gx-brand">
           {t('app.name')}

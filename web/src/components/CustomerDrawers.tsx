@@ -140,6 +140,8 @@ export function EditCustomerDrawer({
 
   const submit = async (values: CustomerFormValues) => {
     const body = diffCustomer(base, fromFormValues(values));
+    // Users who cannot choose an owner have no owner field: never touch it.
+    if (!chooseOwner) delete body.owner_user_id;
     if (Object.keys(body).length === 0) {
       message.info(t('form.noChanges'));
       onClose();

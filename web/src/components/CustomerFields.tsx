@@ -1,6 +1,8 @@
 // The customer form's fields, shared by the "new customer" drawer and the edit
 // drawer. Client-side rules mirror the server's (src/domain/customer.h); the
 // server's 422 field errors are put on the same fields by applyFieldErrors.
+// Selects and radio groups that always hold a value carry no "required" rule: antd would put
+// aria-required on their wrapper <div>, which axe reports (aria-allowed-attr). The server checks them.
 import { Button, Col, Divider, Form, Input, Radio, Row, Select, Space } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
@@ -36,7 +38,7 @@ export function CustomerFields({ chooseOwner }: { chooseOwner: boolean }) {
       </Divider>
       <Row gutter={16}>
         <Col xs={24} md={12}>
-          <Form.Item label={t('customer.kind')} name="kind" rules={[{ required: true }]}>
+          <Form.Item label={t('customer.kind')} name="kind">
             <Radio.Group options={options('kind', meta.kinds)} optionType="button" />
           </Form.Item>
         </Col>
@@ -93,17 +95,17 @@ export function CustomerFields({ chooseOwner }: { chooseOwner: boolean }) {
           </Col>
         )}
         <Col xs={24} md={12}>
-          <Form.Item label={t('customer.relationship')} name="relationship" rules={[{ required: true }]}>
+          <Form.Item label={t('customer.relationship')} name="relationship">
             <Select options={options('relationship', meta.relationships)} />
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item label={t('customer.relationshipLevel')} name="relationship_level" rules={[{ required: true }]}>
+          <Form.Item label={t('customer.relationshipLevel')} name="relationship_level">
             <Select options={options('relationship_level', meta.relationship_levels)} />
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item label={t('customer.lifecycleStage')} name="lifecycle_stage" rules={[{ required: true }]}>
+          <Form.Item label={t('customer.lifecycleStage')} name="lifecycle_stage">
             <Select options={options('lifecycle_stage', meta.lifecycle_stages)} />
           </Form.Item>
         </Col>
@@ -140,7 +142,7 @@ export function CustomerFields({ chooseOwner }: { chooseOwner: boolean }) {
             <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('customer.careDates')}</legend>
             {fields.map((field, i) => (
               <Space key={field.key} align="start" wrap style={{ display: 'flex', marginBottom: 4 }}>
-                <Form.Item name={[field.name, 'kind']} rules={[{ required: true, message: t('common.required', { field: t('care.kind') }) }]}>
+                <Form.Item name={[field.name, 'kind']}>
                   <Select
                     aria-label={`${t('care.kind')} ${i + 1}`}
                     style={{ width: 120 }}

@@ -267,7 +267,7 @@ function UsersTab() {
               <Form.Item label={t('admin.displayName')} name="display_name" rules={[{ max: 100 }]}>
                 <Input />
               </Form.Item>
-              <Form.Item label={t('admin.role')} name="role" rules={[{ required: true }]}>
+              <Form.Item label={t('admin.role')} name="role">
                 <Select options={options('role', meta.roles)} />
               </Form.Item>
               <Form.Item label={t('admin.team')} name="team_id">

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Guanxi needs to build, run and test on Debian 12, and nothing that
+# is already there. Idempotent; uses sudo only when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev libboost-system-dev libboost-math-dev
+  rapidjson-dev libsqlite3-dev sqlite3 libphonenumber-dev libopencc-dev opencc libicu-dev
+  libargon2-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Only the test command needs a browser; the benchmarks need wrk and nginx.
+if [[ "${1:-}" == "--test" ]]; then
+  PACKAGES+=(chromium)
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  PACKAGES+=(wrk nginx-light curl)
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 20)); then
+  echo "Node.js 20 or newer is needed for the web UI build (found $(node --version))." >&2
+  exit 1
+fi
