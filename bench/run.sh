@@ -244,7 +244,7 @@ stop_server() {
 }
 
 start_server full
-put server_threads "${SERVER_THREADS:-default ($(ls "/proc/$SERVER_PID/task" | wc -l) OS threads in the process)}"
+put server_threads "${SERVER_THREADS:-default = max(4, 2 × nproc) = $(( $(nproc) * 2 > 4 ? $(nproc) * 2 : 4 ))}"
 curl -sf -H "$AUTH" "$BASE/api/v1/customers/1" > "$TMP/customer-1.json" || die "GET /api/v1/customers/1 failed"
 put customer_1_bytes "$(wc -c < "$TMP/customer-1.json")"
 
