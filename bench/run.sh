@@ -11,7 +11,7 @@
 # environment:
 #   BENCH_CUSTOMERS      customers to load (default 1000000)
 #   BENCH_DURATION       seconds per wrk test (default 15)
-#   BENCH_WARMUP         seconds of unreported wrk warm-up before each test (default 3)
+#   BENCH_WARMUP         seconds of unreported wrk warm-up before each test (default 2)
 #   BENCH_THREADS        wrk threads (default 2)
 #   BENCH_CONNECTIONS    wrk connections (default 64)
 #   BENCH_NGINX_WORKERS  nginx worker_processes (default auto)
@@ -29,7 +29,7 @@ ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 GX="${GUANXI:-$ROOT/build/release/guanxi}"
 N="${BENCH_CUSTOMERS:-1000000}"
 DURATION="${BENCH_DURATION:-15}"
-WARMUP="${BENCH_WARMUP:-3}"
+WARMUP="${BENCH_WARMUP:-2}"
 WRK_THREADS="${BENCH_THREADS:-2}"
 WRK_CONNS="${BENCH_CONNECTIONS:-64}"
 NGINX_WORKERS="${BENCH_NGINX_WORKERS:-auto}"
@@ -88,6 +88,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Run a private copy, so a rebuild of build/release/guanxi during the run
+# cannot swap or break the binary under test.
+cp "$GX" "$TMP/guanxi"
+GX_SRC="$GX"
+GX="$TMP/guanxi"
+
 put() { printf '%s\t%s\n' "$1" "$2" >> "$RESULTS"; }
 now() { date +%s.%N; }
 free_port() {
@@ -117,7 +123,7 @@ put v_wrk "$(wrk -v 2>&1 | head -n 1 || true)"
 put v_sqlite3 "sqlite3 CLI $(sqlite3 --version | cut -d' ' -f1-2)"
 put v_gxx "$(g++ --version 2>/dev/null | head -n 1 || echo 'g++ not found')"
 put git_commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo ' (dirty tree)')"
-put binary_mtime "$(date -u -r "$GX" +%Y-%m-%dT%H:%M:%SZ)"
+put binary_mtime "$(date -u -r "$GX_SRC" +%Y-%m-%dT%H:%M:%SZ)"
 
 # --- 1. load -------------------------------------------------------------------
 log "temp dir $TMP"
@@ -163,21 +169,23 @@ AUTH="Authorization: Bearer $TOKEN"
 
 # --- wrk runner ------------------------------------------------------------------
 # run_wrk NAME SCRIPT URL [-- script args]
+# C, T and D in the environment override connections, threads and duration.
 run_wrk() {
   local name="$1" script="$2" url="$3"
   shift 3
+  local conns="${C:-$WRK_CONNS}" threads="${T:-$WRK_THREADS}" duration="${D:-$DURATION}"
   local out="$TMP/wrk-$name.txt"
   local hdr=()
   [[ "$url" == *"/api/"* ]] && hdr=(-H "$AUTH")
   if [[ "$WARMUP" != 0 ]]; then
-    BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${WARMUP}s" --timeout 10s \
+    BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$threads" -c "$conns" -d "${WARMUP}s" --timeout 10s \
       "${hdr[@]}" -s "$BENCH_DIR/$script" "$url" "$@" > "$TMP/wrk-$name-warmup.txt" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || true
     WRK_PID=""
   fi
   log "wrk $name: $url"
-  BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --timeout 10s --latency \
+  BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$threads" -c "$conns" -d "${duration}s" --timeout 10s --latency \
     "${hdr[@]}" -s "$BENCH_DIR/$script" "$url" "$@" > "$out" 2>&1 &
   WRK_PID=$!
   wait "$WRK_PID" || { cat "$out" >&2; die "wrk $name failed"; }
@@ -259,14 +267,24 @@ for term in "${SEARCH_TERMS[@]}"; do
   run_wrk "search_$term" plain.lua "$BASE/api/v1/customers?q=$(urlencode "$term")&limit=50"
 done
 put rss_full.after_search_kb "$(rss_kb "$SERVER_PID")"
+# Service time without queueing: one connection, one thread, 5 s, for the
+# latency targets (at 64 connections on 2 cores p99 is mostly waiting in line).
+C=1 T=1 D=5 run_wrk c1_get_by_id get_by_id.lua "$BASE/api/v1/customers/1" -- "$N"
+for term in "${SEARCH_TERMS[@]}"; do
+  C=1 T=1 D=5 run_wrk "c1_search_$term" plain.lua "$BASE/api/v1/customers?q=$(urlencode "$term")&limit=50"
+done
 
-# (e) keyset listing: walk to page 1000 first, then compare page 1 and page 1000.
-log "walking 999 pages of 50 to find the page-1000 cursor..."
-python3 - "$BASE" "$TOKEN" "$TMP/cursor.txt" > "$TMP/walk.txt" <<'PY'
+# (e) keyset listing: walk to page DEEP (1000, or the last full page when fewer
+# than 50,000 customers are loaded) first, then compare page 1 and page DEEP.
+DEEP=$(( N / 50 - 1 < 1000 ? N / 50 - 1 : 1000 ))
+(( DEEP >= 2 )) || die "need at least 150 customers for the keyset test"
+put page_deep "$DEEP"
+log "walking $((DEEP - 1)) pages of 50 to find the page-$DEEP cursor..."
+python3 - "$BASE" "$TOKEN" "$TMP/cursor.txt" "$DEEP" > "$TMP/walk.txt" <<'PY'
 import json, sys, time, urllib.parse, urllib.request
-base, token, out = sys.argv[1:4]
+base, token, out, deep = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 after, times = None, []
-for page in range(1, 1000):
+for page in range(1, deep):
     url = base + "/api/v1/customers?limit=50"
     if after:
         url += "&after=" + urllib.parse.quote(after, safe="")
@@ -277,18 +295,20 @@ for page in range(1, 1000):
     times.append((time.perf_counter() - t) * 1000)
     after = body["next"]
     if not after:
-        sys.exit(f"the listing ended at page {page}; load more customers")
+        sys.exit(f"the listing ended at page {page}")
 open(out, "w").write(after)
-first, last = sorted(times[:50]), sorted(times[-50:])
+k = min(50, len(times) // 2)
+first, last = sorted(times[:k]), sorted(times[-k:])
 print(f"walk_total_s\t{sum(times) / 1000:.2f}")
-print(f"walk_first50_median_ms\t{first[25]:.2f}")
-print(f"walk_last50_median_ms\t{last[25]:.2f}")
+print(f"walk_window\t{k}")
+print(f"walk_first_median_ms\t{first[k // 2]:.2f}")
+print(f"walk_last_median_ms\t{last[k // 2]:.2f}")
 PY
 cat "$TMP/walk.txt" >> "$RESULTS"
 CURSOR="$(cat "$TMP/cursor.txt")"
-put cursor_page_1000 "$CURSOR"
+put cursor_page_deep "$CURSOR"
 run_wrk page_1 plain.lua "$BASE/api/v1/customers?limit=50"
-run_wrk page_1000 plain.lua "$BASE/api/v1/customers?limit=50&after=$(urlencode "$CURSOR")"
+run_wrk page_deep plain.lua "$BASE/api/v1/customers?limit=50&after=$(urlencode "$CURSOR")"
 
 # (c) durable creates last, so the read tests above see exactly the loaded data.
 run_wrk post_full post_create.lua "$BASE/api/v1/customers"

@@ -50,12 +50,16 @@ void JsonObjectReader::AddError(std::string field, std::string message) {
   errors_.push_back({std::move(field), std::move(message)});
 }
 
-void JsonObjectReader::String(std::string_view name, std::string& out) {
+bool JsonObjectReader::String(std::string_view name, std::string& out) {
   const auto* v = doc_->Find(name);
-  if (!v) return;
+  if (!v) return false;
   seen_.emplace(name);
-  if (!v->IsString()) return AddError(std::string(name), "must be a string");
+  if (!v->IsString()) {
+    AddError(std::string(name), "must be a string");
+    return false;
+  }
   out.assign(v->GetString(), v->GetStringLength());
+  return true;
 }
 
 void JsonObjectReader::NullableString(std::string_view name, std::string& out) {

@@ -34,7 +34,8 @@ class JsonObjectReader {
 
   // Each reader assigns `out` only when the field is present and well-typed, and
   // records an error when it is present with the wrong type.
-  void String(std::string_view name, std::string& out);
+  // Returns true when the field was present and a string (and `out` was assigned).
+  bool String(std::string_view name, std::string& out);
   void Int(std::string_view name, int64_t& out);
   void OptInt(std::string_view name, std::optional<int64_t>& out);  // null → nullopt
   void Bool(std::string_view name, bool& out);

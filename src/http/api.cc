@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <cctype>
 #include <chrono>
 #include <charconv>
 #include <cstdio>
@@ -68,18 +69,23 @@ void AddETag(HttpResponse& r, int64_t version) {
   r.headers.emplace_back("ETag", "\"" + std::to_string(version) + "\"");
 }
 
+// "application/json", any case, optionally followed by parameters (; charset=utf-8).
 bool IsJsonContentType(std::string_view ct) {
-  return ct.rfind("application/json", 0) == 0;
+  constexpr std::string_view kJson = "application/json";
+  if (ct.size() < kJson.size()) return false;
+  for (size_t i = 0; i < kJson.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(ct[i])) != kJson[i]) return false;
+  }
+  std::string_view rest = ct.substr(kJson.size());
+  return rest.empty() || rest[0] == ';' || rest[0] == ' ';
 }
 
 // Reads every writable customer field present in `in` onto `c`.
 void ReadCustomerFields(JsonObjectReader& in, Customer& c) {
   std::string s;
-  if (in.Has("kind")) {
-    s.clear();
-    in.String("kind", s);
+  if (in.String("kind", s)) {
     if (auto v = ParseCustomerKind(s)) c.kind = *v;
-    else if (!s.empty() || in.IsNull("kind")) in.AddError("kind", "must be organization or individual");
+    else in.AddError("kind", "must be organization or individual");
   }
   in.String("name", c.name);
   in.NullableString("industry", c.industry);
@@ -87,9 +93,7 @@ void ReadCustomerFields(JsonObjectReader& in, Customer& c) {
     in.Accept("size");
     if (in.IsNull("size")) {
       c.size.reset();
-    } else {
-      s.clear();
-      in.String("size", s);
+    } else if (in.String("size", s)) {
       if (auto v = ParseCompanySize(s)) c.size = v;
       else in.AddError("size", "must be one of micro, small, medium, large, enterprise or null");
     }
@@ -99,9 +103,8 @@ void ReadCustomerFields(JsonObjectReader& in, Customer& c) {
   in.NullableString("source", c.source);
   in.OptInt("owner_user_id", c.owner_user_id);
   auto enum_field = [&](const char* name, auto parse, auto& target, const char* allowed) {
-    if (!in.Has(name)) return;
     std::string v;
-    in.String(name, v);
+    if (!in.String(name, v)) return;
     if (auto p = parse(v)) target = *p;
     else in.AddError(name, std::string("must be one of ") + allowed);
   };
@@ -136,9 +139,7 @@ void ReadContactFields(JsonObjectReader& in, Contact& c) {
     in.Accept("personality");
     if (in.IsNull("personality")) {
       c.personality.reset();
-    } else {
-      std::string s;
-      in.String("personality", s);
+    } else if (std::string s; in.String("personality", s)) {
       if (auto v = ParsePersonality(s)) c.personality = v;
       else in.AddError("personality", "must be analytical, organized, relational, visionary or null");
     }
@@ -170,7 +171,8 @@ Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& c
 Result<Principal> Api::Authenticate(const HttpRequest& r, bool unsafe) {
   std::string_view authz = r.Header("authorization");
   if (!authz.empty()) {
-    if (authz.size() > 7 && (authz.substr(0, 7) == "Bearer " || authz.substr(0, 7) == "bearer ")) {
+    if (authz.size() > 7 && (authz.substr(0, 7) == "Bearer " || authz.substr(0, 7) == "bearer " ||
+                             authz.substr(0, 7) == "BEARER ")) {
       return auth_.AuthenticateBearer(std::string(authz.substr(7)));
     }
     return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
@@ -256,7 +258,11 @@ void Api::AddRoutes() {
     return [this, fn](const HttpRequest& r, const PathParams& p) -> HttpResponse {
       bool unsafe = r.method != "GET" && r.method != "HEAD";
       auto principal = Authenticate(r, unsafe);
-      if (!principal.ok()) return ProblemFrom(principal.status());
+      if (!principal.ok()) {
+        auto resp = ProblemFrom(principal.status());
+        if (resp.status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"guanxi\"");
+        return resp;
+      }
       return fn(r, p, *principal);
     };
   };

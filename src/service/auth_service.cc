@@ -13,7 +13,9 @@ AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
       per_account_(clock, options.max_failures_per_account, options.failure_window_seconds),
       per_address_(clock, options.max_failures_per_address, options.failure_window_seconds) {}
 
-int64_t AuthService::RetryAfter(const std::string& login, const std::string& remote_address) {
+int64_t AuthService::RetryAfter(const std::string& login_in, const std::string& remote_address) {
+  std::string login = login_in;
+  (void)NormalizeLogin(login);  // counters are kept under the normalised login
   return std::max(per_account_.RetryAfter("login:" + login),
                   per_address_.RetryAfter("addr:" + remote_address));
 }

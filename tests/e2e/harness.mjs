@@ -79,7 +79,9 @@ export async function login(page, env, loginName, password = PASSWORD) {
 
 /** Opens an antd Select by its label and picks the option with the given text. */
 export async function pickOption(page, label, optionText) {
-  await page.getByLabel(label, { exact: true }).click();
+  // Click the select box itself: its selected-value span covers the combobox input.
+  const combobox = page.getByRole('combobox', { name: label, exact: true });
+  await page.locator('.ant-select').filter({ has: combobox }).click();
   const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: optionText }).first();
   await option.click();
 }

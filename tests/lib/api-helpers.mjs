@@ -68,8 +68,9 @@ export async function setupEnv({ users = [], serverArgs = [] } = {}) {
     baseUrl: server.baseUrl,
     ids,
     tokens,
-    as: (login) => apiClient(server.baseUrl, tokens[login]),
-    anon: apiClient(server.baseUrl),
+    // Clients follow env.server across restarts.
+    as: (login) => (...a) => apiClient(env.server.baseUrl, tokens[login])(...a),
+    anon: (...a) => apiClient(env.server.baseUrl)(...a),
     async restart() {
       await env.server.stop();
       env.server = await startServer({ db: tmp.db, extraArgs: serverArgs });
@@ -175,49 +176,68 @@ export function cookieClient(baseUrl, cookie, csrf) {
   };
 }
 
-// One HTTP/1.1 request over a fresh TCP connection. Resolves once the request
-// bytes are handed to the kernel: { sent, response } where `response` resolves
-// to { status, headers, body } or rejects if the connection ends without an answer.
-export function rawRequest(port, method, path, headers, body) {
-  return new Promise((resolveSent, rejectSent) => {
+// A fresh TCP connection for one HTTP/1.1 request, opened before the request is
+// sent (so a test can wait until the server has accepted it):
+//   const c = await openConnection(port);
+//   await c.send('POST', '/api/v1/customers', headers, body); // bytes handed to the kernel
+//   const { status, headers, body } = await c.response;      // rejects if closed unanswered
+export function openConnection(port) {
+  return new Promise((resolveOpen, rejectOpen) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     const chunks = [];
     let settled = false;
     let resolveResp, rejectResp;
     const response = new Promise((res, rej) => { resolveResp = res; rejectResp = rej; });
     response.catch(() => {});
-    const finish = () => {
+    const finish = (err) => {
       if (settled) return;
       settled = true;
       const buf = Buffer.concat(chunks);
       const text = buf.toString('utf8');
       const m = text.match(/^HTTP\/1\.[01] (\d{3})/);
-      if (!m) { rejectResp(new Error(`no HTTP response (${buf.length} bytes)`)); return; }
+      if (!m) { rejectResp(new Error(`connection closed without an HTTP response (${buf.length} bytes${err ? `, ${err.code || err.message}` : ''})`)); return; }
       const headEnd = text.indexOf('\r\n\r\n');
-      const head = text.slice(0, headEnd);
       const hdrs = {};
-      for (const line of head.split('\r\n').slice(1)) {
+      for (const line of text.slice(0, headEnd).split('\r\n').slice(1)) {
         const i = line.indexOf(':');
         hdrs[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
       resolveResp({ status: Number(m[1]), headers: hdrs, body: text.slice(headEnd + 4) });
     };
     sock.on('data', (d) => chunks.push(d));
-    sock.on('end', finish);
-    sock.on('close', finish);
-    sock.on('error', (e) => { if (!settled && chunks.length === 0) { settled = true; rejectResp(e); } });
-    sock.on('connect', () => {
-      const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
-      let head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`;
-      for (const [k, v] of Object.entries(headers || {})) head += `${k}: ${v}\r\n`;
-      head += `Content-Length: ${payload.length}\r\n\r\n`;
-      sock.write(Buffer.concat([Buffer.from(head), payload]), (err) => {
-        if (err) rejectSent(err);
-        else resolveSent({ sent: true, response, socket: sock });
+    sock.on('end', () => finish());
+    sock.on('close', () => finish());
+    sock.on('error', (e) => finish(e));
+    sock.once('connect', () => {
+      resolveOpen({
+        socket: sock,
+        response,
+        send(method, path, headers, body) {
+          const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+          let head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`;
+          for (const [k, v] of Object.entries(headers || {})) head += `${k}: ${v}\r\n`;
+          head += `Content-Length: ${payload.length}\r\n\r\n`;
+          return new Promise((res, rej) => sock.write(Buffer.concat([Buffer.from(head), payload]), (e) => (e ? rej(e) : res())));
+        },
       });
     });
-    sock.once('error', (e) => rejectSent(e));
+    sock.once('error', (e) => rejectOpen(e));
   });
+}
+
+// One request over a fresh connection; resolves once the bytes are handed to
+// the kernel, with { response } as in openConnection.
+export async function rawRequest(port, method, path, headers, body) {
+  const c = await openConnection(port);
+  await c.send(method, path, headers, body);
+  return c;
+}
+
+// The value of a gauge in /metrics (no labels), or NaN.
+export async function gauge(baseUrl, name) {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
+  return m ? Number(m[1]) : NaN;
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -98,6 +98,7 @@ export function isValidCareDate(s: string): boolean {
   const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const year = m[1] ? Number(m[1]) : 2000; // a leap year, so 02-29 is a valid yearly date
+  if (year < 1900 || year > 2100) return false;
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1) return false;

@@ -58,8 +58,20 @@ Customer ReadCustomer(const Statement& s) {
   return c;
 }
 
-std::string CustomerSearchText(const Customer& c) {
-  return FoldForSearch(c.name + " " + c.phone + " " + c.email + " " + c.notes);
+// What the store derives from a customer for its indexes. Computed by the caller's
+// thread before the write is queued, so the single writer thread only writes.
+struct CustomerIndexKeys {
+  std::string search_text;
+  std::string name_sort;
+  std::vector<std::string> grams;
+};
+
+CustomerIndexKeys DeriveIndexKeys(const Customer& c) {
+  CustomerIndexKeys k;
+  k.search_text = FoldForSearch(c.name + " " + c.phone + " " + c.email + " " + c.notes);
+  k.name_sort = NameSortKey(c.name);
+  k.grams = ShortGrams(k.search_text);
+  return k;
 }
 
 constexpr char kContactColumns[] =
@@ -125,6 +137,16 @@ AuditEntry ReadAudit(const Statement& s) {
   return a;
 }
 
+std::string JsonObjectWithName(const std::string& name) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("name");
+  WriteString(w, name);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
 std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -188,7 +210,7 @@ Status InsertAudit(Connection& db, const AuditEntry& a) {
 }
 
 // Rewrites a customer's tag rows and short grams.
-Status WriteCustomerIndexes(Connection& db, const Customer& c, const std::string& search_text,
+Status WriteCustomerIndexes(Connection& db, const Customer& c, const CustomerIndexKeys& keys,
                             bool replace) {
   if (replace) {
     GX_ASSIGN_OR_RETURN(auto del_tags, db.Prepare("DELETE FROM customer_tag WHERE customer_id = ?"));
@@ -205,7 +227,7 @@ Status WriteCustomerIndexes(Connection& db, const Customer& c, const std::string
     st.Bind(tag).Bind(c.id);
     GX_RETURN_IF_ERROR(st.Run());
   }
-  for (const auto& gram : ShortGrams(search_text)) {
+  for (const auto& gram : keys.grams) {
     GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "INSERT OR IGNORE INTO customer_gram(gram, customer_id) VALUES (?, ?)"));
     st.Bind(gram).Bind(c.id);
@@ -223,20 +245,19 @@ Result<Customer> SelectCustomer(Connection& db, int64_t id) {
   return ReadCustomer(st);
 }
 
-Status InsertCustomerRow(Connection& db, Customer& c) {
-  std::string search_text = CustomerSearchText(c);
+Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& keys) {
   GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO customer(version, kind, name, name_sort, industry, size, province, city, source, "
       "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
       "email, notes, external_id, archived, search_text, created_at, updated_at) "
       "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(NameSortKey(c.name)).Bind(c.industry);
+  st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(keys.name_sort).Bind(c.industry);
   if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
   st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
       .Bind(ToString(c.relationship)).Bind(ToString(c.relationship_level))
       .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
       .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
-      .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(search_text)
+      .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(keys.search_text)
       .Bind(c.created_at).Bind(c.updated_at);
   Status s = st.Run();
   if (s.code() == StatusCode::kAlreadyExists) {
@@ -246,7 +267,7 @@ Status InsertCustomerRow(Connection& db, Customer& c) {
   GX_RETURN_IF_ERROR(s);
   c.id = db.LastInsertRowId();
   c.version = 1;
-  return WriteCustomerIndexes(db, c, search_text, false);
+  return WriteCustomerIndexes(db, c, keys, false);
 }
 
 class ReaderPool {
@@ -304,8 +325,9 @@ class SqliteStore final : public Store {
 
   // --- customers ---
   Result<Customer> CreateCustomer(Customer c, AuditEntry audit) override {
+    CustomerIndexKeys keys = DeriveIndexKeys(c);
     GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
-      GX_RETURN_IF_ERROR(InsertCustomerRow(db, c));
+      GX_RETURN_IF_ERROR(InsertCustomerRow(db, c, keys));
       audit.entity_id = c.id;
       audit.after = CustomerToJson(c);
       return InsertAudit(db, audit);
@@ -319,26 +341,26 @@ class SqliteStore final : public Store {
   }
 
   Result<Customer> UpdateCustomer(Customer c, AuditEntry audit) override {
+    CustomerIndexKeys keys = DeriveIndexKeys(c);
     GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, c.id));
       if (old.version != c.version) {
         return Status::Conflict("customer " + std::to_string(c.id) + " is at version " +
                                 std::to_string(old.version) + ", not " + std::to_string(c.version));
       }
-      std::string search_text = CustomerSearchText(c);
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
           "UPDATE customer SET version = version + 1, kind = ?, name = ?, name_sort = ?, "
           "industry = ?, size = ?, province = ?, city = ?, source = ?, owner_user_id = ?, "
           "relationship = ?, relationship_level = ?, lifecycle_stage = ?, tags = ?, care_dates = ?, "
           "phone = ?, email = ?, notes = ?, external_id = ?, archived = ?, search_text = ?, "
           "updated_at = ? WHERE id = ? AND version = ?"));
-      st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(NameSortKey(c.name)).Bind(c.industry);
+      st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(keys.name_sort).Bind(c.industry);
       if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
       st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
           .Bind(ToString(c.relationship)).Bind(ToString(c.relationship_level))
           .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
           .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
-          .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(search_text)
+          .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(keys.search_text)
           .Bind(c.updated_at).Bind(c.id).Bind(c.version);
       Status s = st.Run();
       if (s.code() == StatusCode::kAlreadyExists) {
@@ -349,7 +371,7 @@ class SqliteStore final : public Store {
       if (db.Changes() != 1) return Status::Conflict("customer changed concurrently");
       c.version = old.version + 1;
       c.created_at = old.created_at;
-      GX_RETURN_IF_ERROR(WriteCustomerIndexes(db, c, search_text, true));
+      GX_RETURN_IF_ERROR(WriteCustomerIndexes(db, c, keys, true));
       audit.entity_id = c.id;
       audit.before = CustomerToJson(old);
       audit.after = CustomerToJson(c);
@@ -378,8 +400,13 @@ class SqliteStore final : public Store {
   }
 
   Status InsertCustomersBulk(std::vector<Customer>& customers) override {
+    std::vector<CustomerIndexKeys> keys;
+    keys.reserve(customers.size());
+    for (const auto& c : customers) keys.push_back(DeriveIndexKeys(c));
     return Write([&](Connection& db) -> Status {
-      for (auto& c : customers) GX_RETURN_IF_ERROR(InsertCustomerRow(db, c));
+      for (size_t i = 0; i < customers.size(); ++i) {
+        GX_RETURN_IF_ERROR(InsertCustomerRow(db, customers[i], keys[i]));
+      }
       return Status::Ok();
     });
   }
@@ -426,7 +453,12 @@ class SqliteStore final : public Store {
           "WHERE id = ? AND version = ?"));
       BindContact(st, c);
       st.Bind(c.updated_at).Bind(c.id).Bind(c.version);
-      GX_RETURN_IF_ERROR(st.Run());
+      Status s = st.Run();
+      if (s.code() == StatusCode::kFailedPrecondition) {
+        return Status::InvalidField("customer_id", "no such customer");
+      }
+      GX_RETURN_IF_ERROR(s);
+      if (db.Changes() != 1) return Status::Conflict("contact changed concurrently");
       c.version = old.version + 1;
       c.created_at = old.created_at;
       audit.entity_id = c.id;
@@ -700,7 +732,7 @@ class SqliteStore final : public Store {
       GX_RETURN_IF_ERROR(st.Run());
       t.id = db.LastInsertRowId();
       audit.entity_id = t.id;
-      audit.after = "{\"name\":\"token\"}";
+      audit.after = JsonObjectWithName(t.name);
       return InsertAudit(db, audit);
     }));
     return t;

@@ -98,7 +98,7 @@ export const zh = {
   'care.date': '日期',
   'care.datePlaceholder': 'MM-DD 或 YYYY-MM-DD',
   'care.add': '添加关怀日期',
-  'care.invalidDate': '日期格式应为 MM-DD 或 YYYY-MM-DD，且为有效日期',
+  'care.invalidDate': '日期格式应为 MM-DD 或 YYYY-MM-DD（年份 1900–2100），且为有效日期',
   'care.tooMany': '关怀日期最多 {max} 个',
 
   // customer list
@@ -397,7 +397,7 @@ export const en: Dictionary = {
   'care.date': 'Date',
   'care.datePlaceholder': 'MM-DD or YYYY-MM-DD',
   'care.add': 'Add care date',
-  'care.invalidDate': 'Use MM-DD or YYYY-MM-DD, and a real calendar day',
+  'care.invalidDate': 'Use MM-DD or YYYY-MM-DD (year 1900–2100), and a real calendar day',
   'care.tooMany': 'At most {max} care dates',
 
   'list.title': 'Customers',
