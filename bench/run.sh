@@ -93,6 +93,7 @@ trap 'exit 143' TERM
 cp "$GX" "$TMP/guanxi"
 GX_SRC="$GX"
 GX="$TMP/guanxi"
+"$GX" version > /dev/null || die "$GX_SRC does not run (is it being rebuilt?)"
 
 put() { printf '%s\t%s\n' "$1" "$2" >> "$RESULTS"; }
 now() { date +%s.%N; }

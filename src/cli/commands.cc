@@ -81,8 +81,11 @@ std::string ReadPasswordFromStdin() {
 
 std::string CsvField(std::string_view s) {
   bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
-  // Cells starting with = + - @ are formulas to a spreadsheet: neutralise them.
-  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  // Cells starting with = + - @ are formulas to a spreadsheet: neutralise them,
+  // except plain signed numbers such as an E.164 phone (+8613812345678).
+  bool numeric = s.size() > 1 && s.find_first_not_of("0123456789.", 1) == std::string_view::npos;
+  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
+                 !((s[0] == '+' || s[0] == '-') && numeric);
   std::string out;
   if (formula) out.push_back('\'');
   for (char c : s) {

@@ -20,7 +20,8 @@ JsonObjectReader::~JsonObjectReader() = default;
 
 Result<JsonObjectReader> JsonObjectReader::Parse(std::string_view body) {
   auto doc = std::make_unique<Doc>();
-  doc->d.Parse<rapidjson::kParseValidateEncodingFlag>(
+  // Iterative parsing: deeply nested input cannot exhaust the stack.
+  doc->d.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
       body.data(), body.size());
   if (doc->d.HasParseError()) {
     return Status::InvalidField(

@@ -243,6 +243,7 @@ struct ServerCore {
   // may destroy the last Session references, which touch these.
   std::atomic<int64_t> in_flight{0};  // inside the handler
   std::atomic<int64_t> active{0};     // inside the handler or writing its response
+  std::atomic<int64_t> spared{0};     // shutting down, but a request has arrived: read and answer it
   std::atomic<int64_t> open_connections{0};
   std::atomic<bool> stopping{false};
 
@@ -264,6 +265,7 @@ struct ServerCore {
 
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
+  void DrainBacklog();
   void Register(const std::shared_ptr<Session>& s);
   void Unregister(Session* s);
   std::vector<std::shared_ptr<Session>> LiveSessions();
@@ -290,9 +292,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Shutdown step 1: close now unless a response is being produced; in that
   // case the response goes out with "Connection: close" and the session closes.
+  // A connection whose request bytes have already arrived (read in part, or
+  // waiting in the socket) is not idle: the client sent it before shutdown, so
+  // it is read and answered ("Connection: close") rather than dropped.
   void CloseWhenIdle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->CloseNow();
+      if (self->busy_) return;
+      if (self->HasPendingInput()) self->Spare();
+      else self->CloseNow();
     });
   }
 
@@ -302,7 +309,27 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  bool HasPendingInput() {
+    if (closed_) return false;
+    if (buffer_.size() > 0 || (parser_ && parser_->got_some())) return true;
+    error_code ec;
+    return stream_.socket().available(ec) > 0 && !ec;
+  }
+
+  void Spare() {
+    if (spared_) return;
+    spared_ = true;
+    server_->spared.fetch_add(1);
+  }
+
+  void Unspare() {
+    if (!spared_) return;
+    spared_ = false;
+    server_->spared.fetch_sub(1);
+  }
+
   void CloseNow() {
+    Unspare();
     if (closed_) return;
     closed_ = true;
     error_code ec;
@@ -313,8 +340,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadHeader() {
     if (closed_) return;
     if (server_->stopping.load()) {
-      CloseNow();
-      return;
+      if (!HasPendingInput()) {
+        CloseNow();
+        return;
+      }
+      Spare();
     }
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(
@@ -420,6 +450,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     server_->active.fetch_add(1);
     server_->in_flight.fetch_add(1);
+    Unspare();
     HttpResponse res;
     try {
       res = server_->handler(req);
@@ -529,6 +560,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_address_;
   bool busy_ = false;    // strand-only: a response is being produced or written
+  bool spared_ = false;  // strand-only: counted in server_->spared
   bool closed_ = false;  // strand-only
   char drain_buf_[4096];
 };
@@ -561,7 +593,8 @@ void ServerCore::DoAccept() {
 }
 
 void ServerCore::OnAccept(error_code ec, tcp::socket socket) {
-  if (stopping.load() || ec == net::error::operation_aborted) return;
+  if (ec == net::error::operation_aborted) return;
+  if (stopping.load() && ec) return;
   if (ec) {
     // E.g. EMFILE: back off briefly instead of spinning.
     std::fprintf(stderr, "guanxi http: accept failed: %s\n", ec.message().c_str());
@@ -578,6 +611,24 @@ void ServerCore::OnAccept(error_code ec, tcp::socket socket) {
   Register(session);  // before Run(), which checks `stopping` on the strand
   session->Run();
   DoAccept();
+}
+
+void ServerCore::DrainBacklog() {
+  // Connections the kernel completed but we had not accepted yet: take them, so
+  // requests their clients already sent are answered instead of reset.
+  error_code ec;
+  acceptor->non_blocking(true, ec);
+  if (ec) return;
+  for (;;) {
+    tcp::socket socket(net::make_strand(ioc));
+    acceptor->accept(socket, ec);
+    if (ec) return;  // would_block: the backlog is empty
+    error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);
+    auto session = std::make_shared<Session>(this, std::move(socket));
+    Register(session);
+    session->Run();
+  }
 }
 
 }  // namespace
@@ -689,6 +740,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
     auto done = std::make_shared<Done>();
     net::post(s.acceptor->get_executor(), [&s, done] {
       error_code ec;
+      s.DrainBacklog();
       s.acceptor->close(ec);
       if (s.accept_retry) s.accept_retry->cancel();
       std::lock_guard lock(done->mu);
@@ -703,7 +755,8 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   for (auto& session : s.LiveSessions()) session->CloseWhenIdle();
 
   // 3. Let in-flight requests finish, up to the grace period.
-  while (s.active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((s.active.load() > 0 || s.spared.load() > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 

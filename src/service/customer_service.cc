@@ -93,12 +93,18 @@ Result<Customer> CustomerService::Update(const Principal& p, Customer changed) {
 }
 
 Result<Customer> CustomerService::SetArchived(const Principal& p, int64_t id, bool archived) {
-  GX_ASSIGN_OR_RETURN(Customer c, store_.GetCustomer(id));
-  GX_RETURN_IF_ERROR(CheckWritable(p, c));
-  if (c.archived == archived) return c;
-  c.archived = archived;
-  c.updated_at = std::max(clock_.Now(), c.updated_at);
-  return store_.UpdateCustomer(std::move(c), Audit(p, "customer", archived ? "archive" : "restore"));
+  // Archiving names no version: it applies to whatever the record is now, so a
+  // concurrent edit is retried over rather than reported as a conflict.
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    GX_ASSIGN_OR_RETURN(Customer c, store_.GetCustomer(id));
+    GX_RETURN_IF_ERROR(CheckWritable(p, c));
+    if (c.archived == archived) return c;
+    c.archived = archived;
+    c.updated_at = std::max(clock_.Now(), c.updated_at);
+    auto r = store_.UpdateCustomer(std::move(c), Audit(p, "customer", archived ? "archive" : "restore"));
+    if (r.ok() || r.status().code() != StatusCode::kConflict || attempt == kAttempts) return r;
+  }
 }
 
 Status CustomerService::Delete(const Principal& p, int64_t id) {

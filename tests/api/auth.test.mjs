@@ -4,11 +4,13 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDb, startServer, apiClient } from '../lib/server.mjs';
 import {
-  setupEnv, assertProblem, createCustomer, login, cookieClient, addUserAsync, PASSWORD, listAll,
+  setupEnv, assertProblem, login, cookieClient, addUserAsync, PASSWORD, listAll,
 } from '../lib/api-helpers.mjs';
 
 let env, admin;
 
+// Failed log-ins from 127.0.0.1 count towards the per-address limit (20 per 15
+// minutes, one server for the whole file): this file makes 17. Keep it under 20.
 before(async () => {
   env = await setupEnv({
     users: [
@@ -94,6 +96,10 @@ describe('sessions', () => {
     assertProblem(await env.anon('GET', '/api/v1/session'), 401);
     assertProblem(await cookieClient(env.baseUrl, 'gx_session=forged')('GET', '/api/v1/session'), 401);
     assertProblem(await cookieClient(env.baseUrl, 'gx_session=forged')('GET', '/api/v1/customers'), 401);
+  });
+
+  test('GET /api/v1/session takes only the cookie, not a bearer token', async () => {
+    assertProblem(await admin('GET', '/api/v1/session'), 401);
   });
 
   test('safe requests with the cookie need no CSRF token', async () => {
@@ -231,6 +237,30 @@ describe('disabled users', () => {
     const e = await admin('PATCH', `/api/v1/users/${env.ids.ghost}`, { disabled: false }, { 'if-match': `"${d.json.version}"` });
     assert.equal(e.status, 200, e.text);
     assert.equal((await ghost('GET', '/api/v1/customers')).status, 200);
+  });
+
+  test('disabling ends sessions for good: after re-enabling, the old session stays dead', async () => {
+    const sess = await login(env.baseUrl, 'ghost');
+    assert.equal(sess.status, 200);
+    let u = (await admin('GET', `/api/v1/users/${env.ids.ghost}`)).json;
+    u = (await admin('PATCH', `/api/v1/users/${env.ids.ghost}`, { disabled: true }, { 'if-match': `"${u.version}"` })).json;
+    u = (await admin('PATCH', `/api/v1/users/${env.ids.ghost}`, { disabled: false }, { 'if-match': `"${u.version}"` })).json;
+    assert.equal(u.disabled, false);
+    assertProblem(await cookieClient(env.baseUrl, sess.cookie)('GET', '/api/v1/session'), 401);
+    assert.equal((await env.as('ghost')('GET', '/api/v1/customers')).status, 200, 'tokens survive');
+  });
+
+  test('a password change ends the user\'s sessions; only the new password logs in', async () => {
+    const sess = await login(env.baseUrl, 'rep');
+    assert.equal(sess.status, 200);
+    const u = (await admin('GET', `/api/v1/users/${env.ids.rep}`)).json;
+    const p = await admin('PATCH', `/api/v1/users/${env.ids.rep}`, { password: 'a-brand-new-password' }, { 'if-match': `"${u.version}"` });
+    assert.equal(p.status, 200, p.text);
+    assertProblem(await cookieClient(env.baseUrl, sess.cookie)('GET', '/api/v1/session'), 401);
+    assertProblem(await cookieClient(env.baseUrl, sess.cookie)('GET', '/api/v1/customers'), 401);
+    assert.equal((await login(env.baseUrl, 'rep')).status, 401);
+    assert.equal((await login(env.baseUrl, 'rep', 'a-brand-new-password')).status, 200);
+    assertProblem(await admin('PATCH', `/api/v1/users/${env.ids.rep}`, { password: 'short' }, { 'if-match': `"${p.json.version}"` }), 422, 'password');
   });
 
   test('an admin cannot disable their own account (422)', async () => {

@@ -20,9 +20,9 @@ async function writeUntilKilled(round) {
   const acked = [];
   const errors = new Map();
   let stop = false;
-  const deadline = Date.now() + DURATION_MS;
+  const started = Date.now();
   const loops = Array.from({ length: LOOPS }, async (_, loop) => {
-    for (let seq = 0; !stop && Date.now() < deadline; seq++) {
+    for (let seq = 0; !stop; seq++) {
       const name = `崩溃测试${round}-${loop}-${seq}`;
       try {
         const r = await api('POST', '/api/v1/customers', { kind: 'organization', name, tags: [`crash${round}`], notes: '写入压力'.repeat(50) });
@@ -35,21 +35,26 @@ async function writeUntilKilled(round) {
       }
     }
   });
-  // Kill somewhere in the middle of the burst.
-  await sleep(500 + Math.floor(Math.random() * 600));
+  // Kill somewhere in the middle of the burst: after some writes were
+  // acknowledged (a slow, busy machine may need longer), at a random moment.
+  while (acked.length < 10 && Date.now() - started < 5000) await sleep(10);
+  await sleep(Math.max(0, 500 - (Date.now() - started)) + Math.floor(Math.random() * 600));
   const killed = new Promise((resolve) => env.server.child.once('exit', (code, signal) => resolve({ code, signal })));
   env.server.child.kill('SIGKILL');
   const exit = await killed;
-  await Promise.all(loops);
+  // Keep hammering the dead port until ~1.5 s have passed in all.
+  await sleep(Math.max(100, DURATION_MS - (Date.now() - started)));
   stop = true;
+  await Promise.all(loops);
   return { acked, errors, exit };
 }
 
 for (const round of [1, 2]) {
-  test(`round ${round}: SIGKILL under write load loses no acknowledged create; db check says ok`, async () => {
+  test(`round ${round}: SIGKILL under write load loses no acknowledged create; db check says ok`, async (t) => {
     const { acked, errors, exit } = await writeUntilKilled(round);
+    t.diagnostic(`${acked.length} creates acknowledged before SIGKILL; client errors: ${JSON.stringify([...errors])}`);
     assert.equal(exit.signal, 'SIGKILL');
-    assert.ok(acked.length > 20, `only ${acked.length} creates acknowledged before the kill (errors: ${JSON.stringify([...errors])})`);
+    assert.ok(acked.length >= 10, `only ${acked.length} creates acknowledged before the kill (errors: ${JSON.stringify([...errors])})`);
     for (const a of acked) assert.equal(a.name, a.sent);
     assert.equal(new Set(acked.map((a) => a.id)).size, acked.length, 'no id acknowledged twice');
     for (const k of errors.keys()) assert.equal(typeof k, 'string', `HTTP error status before the kill: ${JSON.stringify([...errors])}`);

@@ -124,6 +124,7 @@ describe('create, read, update', () => {
     assert.equal(c.name, '王小明', 'name is trimmed');
     assert.deepEqual(c.tags, ['VIP', '老客户'], 'duplicate tags dropped');
     assert.equal(c.phone, '+8613812345678');
+    assert.equal(c.email, 'wang@example.com', 'emails are lower-cased');
     assert.deepEqual(c.care_dates, [{ kind: 'birthday', label: '生日', date: '05-20' }]);
     assert.equal(c.size, 'small');
     assert.equal(c.source, 'referral');
@@ -157,6 +158,10 @@ describe('create, read, update', () => {
     assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', version: 3 }), 422, 'version');
     assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', care_dates: [{ kind: 'birthday', date: '02-30' }] }), 422, 'care_dates/0/date');
     assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', tags: ['ok', 3] }), 422, 'tags/1');
+    assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }), 422, 'tags');
+    assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', tags: ['签'.repeat(51)] }), 422, 'tags/0');
+    assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', notes: '长'.repeat(10001) }), 422, 'notes');
+    assertProblem(await admin('POST', '/api/v1/customers', { kind: 'organization', name: 'x', city: '市'.repeat(101) }), 422, 'city');
     const after = (await listAll(admin, '/api/v1/customers?archived=all', { limit: 200 })).items.length;
     assert.equal(after, before);
   });
@@ -225,6 +230,42 @@ describe('search', () => {
     assert.deepEqual(names(await search(admin, 'abc 上海')), [abcAscii.name]);
     assert.deepEqual(names(await search(admin, '上海 abc')), [abcAscii.name]);
     assert.deepEqual(await search(admin, 'abc 深圳'), []);
+  });
+
+  test('phones are found by their digits without the trunk 0; emails by substring', async () => {
+    const c = await createCustomer(admin, { name: '电话搜索公司', phone: '0571-8888 6666', email: 'Boss@Example.com' });
+    assert.equal(c.phone, '+8657188886666');
+    for (const text of ['57188886666', '571 8888', '+8657188886666', 'boss@example', 'BOSS@EXAMPLE.COM']) {
+      assert.deepEqual((await search(admin, text)).map((x) => x.id), [c.id], text);
+    }
+    assert.deepEqual(await search(admin, '0571'), []);
+  });
+
+  test('search results are newest first (id descending) and sort is ignored', async () => {
+    for (const sort of ['name', 'created_at', '-updated_at']) {
+      const items = await search(admin, '栖', { sort });
+      assert.equal(items.length, 2);
+      assert.ok(items[0].id > items[1].id, `sort=${sort}: ${items.map((x) => x.id)}`);
+    }
+  });
+
+  test('a q of only spaces counts as no search (sort applies)', async () => {
+    const spaced = await admin('GET', `/api/v1/customers?${q({ q: '   ', sort: 'name', limit: 200 })}`);
+    const plain = await admin('GET', `/api/v1/customers?${q({ sort: 'name', limit: 200 })}`);
+    assert.equal(spaced.status, 200);
+    assert.deepEqual(spaced.json.items.map((c) => c.id), plain.json.items.map((c) => c.id));
+  });
+
+  test('full-text syntax in queries is taken literally, never an error', async () => {
+    const c = await createCustomer(admin, { name: '特殊"符号" a*b OR NEAR 公司' });
+    for (const text of ['"', '"符号"', '号" a*', 'a*b', 'OR NEAR', 'NEAR(a b)', '*', '(((', 'a:b', '^ab', '%', '_', "'; DROP TABLE customer; --"]) {
+      const r = await admin('GET', `/api/v1/customers?${q({ q: text })}`);
+      assert.equal(r.status, 200, `${text}: ${r.text}`);
+    }
+    assert.deepEqual((await search(admin, '"符号"')).map((x) => x.id), [c.id]);
+    assert.deepEqual((await search(admin, 'a*b OR')).map((x) => x.id), [c.id]);
+    assert.deepEqual(await search(admin, 'NEAR(a b)'), []);
+    assert.equal((await admin('DELETE', `/api/v1/customers/${c.id}`)).status, 204);
   });
 
   test('no match → empty items and next null', async () => {
@@ -313,6 +354,18 @@ describe('keyset pagination', () => {
     r = await admin('GET', `/api/v1/customers?${q({ tag: 'page120', limit: 120 })}`);
     assert.equal(r.json.items.length, 120);
     assert.equal(r.json.next, null);
+  });
+
+  test('ties in the sort key are broken by id, across pages', async () => {
+    const same = [];
+    for (let i = 0; i < 5; i++) same.push((await createCustomer(admin, { name: '同名公司', tags: ['samename'] })).id);
+    const asc = await listAll(admin, `/api/v1/customers?${q({ tag: 'samename', sort: 'name' })}`, { limit: 2 });
+    assert.deepEqual(asc.pages, [2, 2, 1]);
+    assert.deepEqual(asc.items.map((c) => c.id), [...same].sort((a, b) => a - b));
+    const desc = await listAll(admin, `/api/v1/customers?${q({ tag: 'samename', sort: '-name' })}`, { limit: 2 });
+    assert.deepEqual(desc.items.map((c) => c.id), [...same].sort((a, b) => b - a));
+    const created = await listAll(admin, `/api/v1/customers?${q({ tag: 'samename', sort: 'created_at' })}`, { limit: 1 });
+    assert.deepEqual(created.items.map((c) => c.id), [...same].sort((a, b) => a - b));
   });
 
   test('default page size is 50', async () => {
@@ -457,5 +510,99 @@ describe('delete', () => {
     assertProblem(await admin('GET', `/api/v1/customers/${c.id}/contacts`), 404);
     assertProblem(await admin('GET', `/api/v1/contacts/${contact.json.id}`), 404, undefined);
     assert.deepEqual(await search(admin, '待删除客户', { archived: 'all' }), []);
+  });
+
+  test('ids of deleted customers and contacts are never reused', async () => {
+    const c = await createCustomer(admin, { name: '最新客户将被删除' });
+    const ct = await admin('POST', '/api/v1/contacts', { customer_id: c.id, name: '最新联系人将被删除' });
+    assert.equal(ct.status, 201);
+    assert.equal((await admin('DELETE', `/api/v1/contacts/${ct.json.id}`)).status, 204);
+    assert.equal((await admin('DELETE', `/api/v1/customers/${c.id}`)).status, 204);
+    const next = await createCustomer(admin, { name: '后来的客户' });
+    const nextContact = await admin('POST', '/api/v1/contacts', { customer_id: next.id, name: '后来的联系人' });
+    // Reusing the id would let a stale client (GET /customers/ID, If-Match: "1")
+    // read or overwrite a different record, and would merge two audit trails.
+    const reused = [];
+    if (next.id === c.id) reused.push(`customer id ${c.id}`);
+    if (nextContact.json.id === ct.json.id) reused.push(`contact id ${ct.json.id}`);
+    assert.deepEqual(reused, [], `reused after delete: ${reused.join(', ')}`);
+    assertProblem(await admin('GET', `/api/v1/customers/${c.id}`), 404);
+    assertProblem(await admin('PATCH', `/api/v1/customers/${c.id}`, { name: '陈旧客户端的修改' }, { 'if-match': '"1"' }), 404);
+    assert.equal((await admin('GET', `/api/v1/customers/${next.id}`)).json.name, '后来的客户');
+  });
+});
+
+describe('concurrency', () => {
+  // Actions on this customer, newest first, up to its create (ignoring rows of
+  // any earlier record that had the same id).
+  const auditActions = async (id) => {
+    const actions = (await admin('GET', `/api/v1/audit?entity=customer&entity_id=${id}&limit=200`)).json.items.map((a) => a.action);
+    return actions.slice(0, actions.indexOf('create') + 1);
+  };
+
+  test('20 concurrent PATCHes with the same If-Match: exactly one 200, the rest 409, one audit row', async () => {
+    const c = await createCustomer(admin, { name: '并发二十' });
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      admin('PATCH', `/api/v1/customers/${c.id}`, { industry: `行业${i}` }, { 'if-match': '"1"' })));
+    const statuses = rs.map((r) => r.status);
+    assert.equal(statuses.filter((x) => x === 200).length, 1, statuses.join(','));
+    assert.equal(statuses.filter((x) => x === 409).length, 19, statuses.join(','));
+    const winner = rs.find((r) => r.status === 200).json;
+    const g = await admin('GET', `/api/v1/customers/${c.id}`);
+    assert.equal(g.json.version, 2);
+    assert.equal(g.json.industry, winner.industry);
+    assert.deepEqual(await auditActions(c.id), ['update', 'create']);
+  });
+
+  test('20 concurrent creates with the same external_id: one 201, the rest 409 (never 500)', async () => {
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      admin('POST', '/api/v1/customers', { kind: 'organization', name: `同号${i}`, external_id: 'RACE-1' })));
+    const statuses = rs.map((r) => r.status);
+    assert.equal(statuses.filter((x) => x === 201).length, 1, statuses.join(','));
+    for (const r of rs.filter((x) => x.status !== 201)) assertProblem(r, 409);
+  });
+
+  test('concurrent archive requests (no If-Match) all succeed: archive is idempotent', async () => {
+    const refused = [];
+    for (let round = 0; round < 5; round++) {
+      const c = await createCustomer(admin, { name: `并发归档${round}` });
+      const rs = await Promise.all(Array.from({ length: 10 }, () => admin('POST', `/api/v1/customers/${c.id}/archive`)));
+      const g = await admin('GET', `/api/v1/customers/${c.id}`);
+      assert.equal(g.json.archived, true);
+      assert.equal(g.json.version, 2);
+      assert.deepEqual(await auditActions(c.id), ['archive', 'create']);
+      for (const r of rs) {
+        if (r.status !== 200) refused.push(`${r.status} ${r.json?.detail}`);
+        else assert.equal(r.json.archived, true);
+      }
+    }
+    assert.deepEqual(refused, [], `archive takes no If-Match, yet ${refused.length} of 50 were refused`);
+  });
+
+  test('archive racing a PATCH: the archive (which sent no version) is never refused', async () => {
+    const refused = [];
+    for (let round = 0; round < 10; round++) {
+      const c = await createCustomer(admin, { name: `归档与修改${round}` });
+      // Stagger the archive a little so that the PATCH sometimes commits in between
+      // the archive's read and its write.
+      const [p, a] = await Promise.all([
+        admin('PATCH', `/api/v1/customers/${c.id}`, { industry: '并发' }, { 'if-match': '"1"' }),
+        new Promise((r) => setTimeout(r, round % 4)).then(() => admin('POST', `/api/v1/customers/${c.id}/archive`)),
+      ]);
+      const g = await admin('GET', `/api/v1/customers/${c.id}`);
+      if (a.status !== 200) refused.push(`${a.status} ${a.json?.detail}`);
+      else assert.equal(g.json.archived, true);
+      if (p.status === 200) assert.equal(g.json.industry, '并发');
+      else assertProblem(p, 409);
+    }
+    assert.deepEqual(refused, [], `${refused.length} of 10 archives refused`);
+  });
+
+  test('concurrent DELETEs: one 204, the rest 404; one audit row', async () => {
+    const c = await createCustomer(admin, { name: '并发删除' });
+    const rs = await Promise.all(Array.from({ length: 10 }, () => admin('DELETE', `/api/v1/customers/${c.id}`)));
+    const statuses = rs.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [204, ...Array(9).fill(404)]);
+    assert.deepEqual(await auditActions(c.id), ['delete', 'create']);
   });
 });

@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDb, startServer, apiClient } from '../lib/server.mjs';
-import { setupEnv, assertProblem, createCustomer, PASSWORD } from '../lib/api-helpers.mjs';
+import { setupEnv, assertProblem, createCustomer, createTokenAsync, PASSWORD } from '../lib/api-helpers.mjs';
 
 let env, admin, cust, contact, team, userId;
 
@@ -208,6 +208,65 @@ describe('bad query parameters', () => {
 
   test('invalid UTF-8 in a query parameter → 400', async () => {
     assertProblem(await admin('GET', '/api/v1/customers?q=%FF%FE'), 400);
+  });
+});
+
+describe('HTTP-level limits', () => {
+  test('a header block over 16 KiB → 431 problem', async () => {
+    const r = await admin('GET', '/api/v1/customers', undefined, { 'x-padding': 'a'.repeat(20000) });
+    assertProblem(r, 431);
+  });
+
+  test('invalid UTF-8 in the path → 400', async () => {
+    assertProblem(await admin('GET', '/api/v1/customers/%FF'), 400);
+  });
+
+  test('HEAD answers like GET without a body', async () => {
+    for (const path of ['/api/v1/customers', `/api/v1/customers/${cust.id}`, '/healthz']) {
+      const g = await admin('GET', path);
+      const h = await admin('HEAD', path);
+      assert.equal(h.status, 200, path);
+      assert.equal(h.text, '');
+      assert.equal(Number(h.headers.get('content-length')), Buffer.byteLength(g.text), path);
+      assert.equal(h.headers.get('content-type'), g.headers.get('content-type'));
+    }
+    assertProblem(await admin('GET', '/api/v1/customers/999999'), 404);
+    assert.equal((await admin('HEAD', '/api/v1/customers/999999')).status, 404);
+  });
+});
+
+describe('PATCH check order (documented in docs/api.md)', () => {
+  let svc;
+  before(async () => {
+    const t = await admin('POST', '/api/v1/users', { login: 'svc-order', role: 'service', password: PASSWORD });
+    assert.equal(t.status, 201, t.text);
+  });
+
+  test('readable body (400) before existence (404) before If-Match (428/400) before fields (422) before role (403) before values (422) before version (409)', async () => {
+    const base = await snapshot();
+    const v = `"${cust.version}"`;
+    const stale = `"${cust.version + 5}"`;
+    // 1. body before existence
+    assertProblem(await admin('PATCH', '/api/v1/customers/999999', '{bad', { 'if-match': v }), 400);
+    // 2. existence before If-Match
+    assertProblem(await admin('PATCH', '/api/v1/customers/999999', { name: 'x' }), 404);
+    // 3. If-Match before fields
+    assertProblem(await admin('PATCH', `/api/v1/customers/${cust.id}`, { colour: 'red' }), 428, 'If-Match');
+    assertProblem(await admin('PATCH', `/api/v1/customers/${cust.id}`, { colour: 'red' }, { 'if-match': 'x' }), 400, 'If-Match');
+    // 6 before 7: invalid values with a stale version → 422, not 409
+    assertProblem(await admin('PATCH', `/api/v1/customers/${cust.id}`, { name: '' }, { 'if-match': stale }), 422, 'name');
+    assertProblem(await admin('PATCH', `/api/v1/contacts/${contact.id}`, { phone: '1' }, { 'if-match': `"${contact.version + 5}"` }), 422, 'phone');
+    // 4 before 7: unknown field with a stale version → 422
+    assertProblem(await admin('PATCH', `/api/v1/customers/${cust.id}`, { colour: 'red' }, { 'if-match': stale }), 422, 'colour');
+    assert.deepEqual(await snapshot(), base);
+  });
+
+  test('role (403) before values (422) and version (409)', async () => {
+    svc = apiClient(env.baseUrl, await createTokenAsync(env.db, 'svc-order'));
+    const base = await snapshot();
+    assertProblem(await svc('PATCH', `/api/v1/customers/${cust.id}`, { name: '' }, { 'if-match': `"${cust.version + 5}"` }), 403);
+    assertProblem(await svc('PATCH', `/api/v1/customers/${cust.id}`, { name: '客服' }, { 'if-match': `"${cust.version + 5}"` }), 403);
+    assert.deepEqual((await snapshot()).customer, base.customer);
   });
 });
 

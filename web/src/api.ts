@@ -27,6 +27,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A 409 about a stale version (not a duplicate value, which names its field). */
+export function isVersionConflict(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.status === 409 && !(e.problem.errors && e.problem.errors.length > 0);
+}
+
 export interface ApiResponse<T> {
   data: T;
   status: number;

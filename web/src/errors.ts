@@ -25,7 +25,7 @@ export function errorMessage(t: T, err: unknown): string {
       summary = t('error.notFound');
       break;
     case 409:
-      summary = t('form.conflictTitle');
+      summary = err.problem.errors?.length ? t('error.duplicate') : t('form.conflictTitle');
       break;
     case 413:
       summary = t('error.tooLarge');

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
-import { ApiError, api, getAll } from '../api';
+import { ApiError, api, getAll, isVersionConflict } from '../api';
 import { useRefData } from '../data';
 import { applyFieldErrors, charCount, errorMessage, isValidCareDate, looksLikeEmail, looksLikePhone } from '../errors';
 import { useI18n, type MessageKey } from '../i18n';
@@ -220,7 +220,7 @@ function ContactModal({
       }
       onSaved();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && base) {
+      if (isVersionConflict(e) && base) {
         setConflict(true);
       } else {
         if (e instanceof ApiError && e.problem.errors?.length) setFieldErrors(applyFieldErrors(form, e.problem.errors));

@@ -3,7 +3,7 @@
 // to load the latest version, and then to re-apply the edits on top of it.
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Drawer, Form, Space } from 'antd';
-import { ApiError, api, request } from '../api';
+import { ApiError, api, isVersionConflict, request } from '../api';
 import { canChooseOwner, useUser } from '../auth';
 import { useRefData } from '../data';
 import { applyFieldErrors, errorMessage } from '../errors';
@@ -155,7 +155,7 @@ export function EditCustomerDrawer({
       setConflict(null);
       onSaved(saved);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
+      if (isVersionConflict(e)) {
         setConflict({ stage: 'conflict', mine: body });
       } else {
         if (e instanceof ApiError && e.problem.errors?.length) setFieldErrors(applyFieldErrors(form, e.problem.errors));

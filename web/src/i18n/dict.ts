@@ -52,6 +52,7 @@ export const zh = {
   'error.preconditionRequired': '缺少版本信息，请刷新后重试',
   'error.fieldErrors': '以下字段有误：',
   'error.pageTitle': '出错了',
+  'error.duplicate': '与已有记录重复',
 
   // login
   'login.title': '登录',
@@ -354,6 +355,7 @@ export const en: Dictionary = {
   'error.preconditionRequired': 'The record version is missing; reload and try again',
   'error.fieldErrors': 'These fields are invalid:',
   'error.pageTitle': 'Something went wrong',
+  'error.duplicate': 'This duplicates an existing record',
 
   'login.title': 'Log in',
   'login.subtitle': 'Customer relationship management for small and medium businesses',

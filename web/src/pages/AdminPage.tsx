@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Popconfirm, Result, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
-import { ApiError, api, getAll, qs, request } from '../api';
+import { ApiError, api, getAll, isVersionConflict, qs, request } from '../api';
 import { useUser } from '../auth';
 import { FormErrorAlert } from '../components/FormErrors';
 import { useOptions } from '../components/CustomerFields';
@@ -71,7 +71,7 @@ function useFormState<V extends object>() {
     try {
       await fn();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && on409) on409();
+      if (isVersionConflict(e) && on409) on409();
       if (e instanceof ApiError && e.problem.errors?.length) setFieldErrors(applyFieldErrors(form, e.problem.errors));
       setError(errorMessage(t, e));
     } finally {
@@ -169,7 +169,7 @@ function UsersTab() {
       await api.patch<User>(`/users/${u.id}`, { disabled: !u.disabled }, u.version);
       message.success(t('common.saved'));
     } catch (e) {
-      message.error(e instanceof ApiError && e.status === 409 ? t('admin.conflict') : errorMessage(t, e));
+      message.error(isVersionConflict(e) ? t('admin.conflict') : errorMessage(t, e));
     }
     await afterChange();
   };
@@ -429,23 +429,12 @@ function AuditTab() {
     void load(null);
   }, [load]);
 
-  const json = (v: unknown) => (v === null || v === undefined ? t('common.none') : <pre className="gx-audit-json">{JSON.stringify(v, null, 1)}</pre>);
   const columns: ColumnsType<AuditEntry> = [
     { title: t('admin.auditAt'), dataIndex: 'at', key: 'at', render: (v: string) => fmtTime(v), width: 150 },
     { title: t('admin.auditUser'), dataIndex: 'user_login', key: 'user', width: 120 },
     { title: t('admin.auditEntity'), key: 'entity', render: (_: unknown, a) => `${label('entity', a.entity)} #${a.entity_id}`, width: 140 },
     { title: t('admin.auditAction'), dataIndex: 'action', key: 'action', render: (v: string) => label('action', v), width: 100 },
-    {
-      title: t('admin.auditChanges'),
-      key: 'changes',
-      render: (_: unknown, a) => (
-        <Space align="start" wrap>
-          {json(a.before)}
-          <span aria-hidden>→</span>
-          {json(a.after)}
-        </Space>
-      ),
-    },
+    { title: t('admin.auditChanges'), key: 'changes', render: (_: unknown, a) => <AuditChanges before={a.before} after={a.after} /> },
   ];
 
   return (
@@ -471,5 +460,36 @@ function AuditTab() {
         </div>
       )}
     </>
+  );
+}
+
+const IGNORED_AUDIT_KEYS = new Set(['version', 'updated_at', 'created_at', 'id']);
+
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+/** The fields an audit entry changed: "field: before → after" (created/deleted records: their fields). */
+function AuditChanges({ before, after }: { before: unknown; after: unknown }) {
+  const { t } = useI18n();
+  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
+  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
+  const blank = (v: unknown) => v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
+    (k) => !IGNORED_AUDIT_KEYS.has(k) && JSON.stringify(b[k]) !== JSON.stringify(a[k]) && !(blank(b[k]) && blank(a[k])),
+  );
+  if (keys.length === 0) return <>{t('common.none')}</>;
+  const empty = t('form.emptyValue');
+  const show = (v: unknown) => (v === undefined || v === null || v === '' ? empty : short(v));
+  return (
+    <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+      {keys.map((k) => (
+        <li key={k}>
+          <code>{k}</code>: {k in b && before ? `${show(b[k])} → ` : ''}
+          {show(a[k])}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,13 +1,13 @@
 -- 0001: users, teams, sessions, tokens, the customer archive, search indexes, audit log.
 CREATE TABLE team (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   name TEXT NOT NULL UNIQUE,
   manager_user_id INTEGER REFERENCES app_user(id) ON DELETE SET NULL,
   created_at INTEGER NOT NULL
 );
 
 CREATE TABLE app_user (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   version INTEGER NOT NULL,
   login TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE session (
 CREATE INDEX session_expires ON session(expires_at);
 
 CREATE TABLE api_token (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   token_hash TEXT NOT NULL UNIQUE,
@@ -40,7 +40,7 @@ CREATE TABLE api_token (
 CREATE INDEX api_token_user ON api_token(user_id);
 
 CREATE TABLE customer (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   version INTEGER NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('organization', 'individual')),
   name TEXT NOT NULL,
@@ -104,7 +104,7 @@ CREATE TABLE customer_gram (
 CREATE INDEX customer_gram_customer ON customer_gram(customer_id);
 
 CREATE TABLE contact (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   version INTEGER NOT NULL,
   customer_id INTEGER NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
@@ -123,7 +123,7 @@ CREATE INDEX contact_phone ON contact(phone) WHERE phone <> '';
 
 -- Append-only: no UPDATE or DELETE is ever issued against it.
 CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: audit rows and links stay unambiguous
   at INTEGER NOT NULL,
   user_id INTEGER,
   user_login TEXT NOT NULL DEFAULT '',
