@@ -2,7 +2,7 @@
 # Builds Guanxi. Usage: scripts/build.sh [release|asan|web]...  (default: release web)
 #   release  build/release: optimised server and CLI, unit tests
 #   asan     build/asan: unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   web      web/dist: the SPA (npm ci only when package-lock.json changed)
+#   web      web/dist: the SPA (npm install only when package-lock.json changed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +10,20 @@ jobs=$(nproc)
 targets=("$@")
 ((${#targets[@]})) || targets=(release web)
 
+# Installs the exact versions in package-lock.json. `npm ci` refuses a lock that
+# lacks rollup's optional per-platform packages, which npm leaves out when the
+# registry it resolves against does not list them all; `npm install` installs the
+# locked versions for this platform and leaves the lock unchanged (checked below).
 npm_ci_if_needed() {  # dir
   local dir=$1 stamp="$1/node_modules/.guanxi-lock"
   if [[ ! -f "$stamp" ]] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    local before
+    before=$(sha256sum "$dir/package-lock.json")
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    if [[ "$(sha256sum "$dir/package-lock.json")" != "$before" ]]; then
+      echo "$dir/package-lock.json changed during install: package.json and the lock disagree" >&2
+      exit 1
+    fi
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
