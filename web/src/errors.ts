@@ -42,7 +42,7 @@ export function errorMessage(t: T, err: unknown): string {
     default:
       summary = t('error.generic', { status: err.status });
   }
-  return detail && detail !== summary ? `${summary}：${detail}` : summary;
+  return detail && detail !== summary ? `${summary}${t('common.colon')}${detail}` : summary;
 }
 
 /** "care_dates/0/date" → ["care_dates", 0, "date"] (JSON-pointer-ish names of the API). */

@@ -306,12 +306,12 @@ export function useFieldFormatter() {
       case 'owner_user_id':
         return userName(v as number);
       case 'tags':
-        return (v as string[]).length ? (v as string[]).join('、') : empty;
+        return (v as string[]).length ? (v as string[]).join(t('common.listSep')) : empty;
       case 'care_dates':
         return (v as { kind: string; label: string; date: string }[]).length
           ? (v as { kind: string; label: string; date: string }[])
               .map((d) => `${label('care_date_kind', d.kind)} ${d.label ? d.label + ' ' : ''}${d.date}`)
-              .join('；')
+              .join(t('common.itemSep'))
           : empty;
       default:
         return String(v);

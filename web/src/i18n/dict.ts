@@ -39,6 +39,9 @@ export const zh = {
   'common.countShown': '已显示 {n} 条',
   'common.add': '添加',
   'common.remove': '移除',
+  'common.colon': '：',
+  'common.listSep': '、',
+  'common.itemSep': '；',
 
   // errors
   'error.network': '无法连接服务器，请检查网络后重试',
@@ -343,6 +346,9 @@ export const en: Dictionary = {
   'common.countShown': '{n} shown',
   'common.add': 'Add',
   'common.remove': 'Remove',
+  'common.colon': ': ',
+  'common.listSep': ', ',
+  'common.itemSep': '; ',
 
   'error.network': 'Cannot reach the server. Check your connection and try again.',
   'error.generic': 'The request failed ({status})',

@@ -27,6 +27,13 @@ export default function AdminPage() {
       />
     );
   }
+  return <AdminTabs />;
+}
+
+function AdminTabs() {
+  const { t } = useI18n();
+  // Both tabs share the team list, so a team created on one shows up in the other's pickers.
+  const teams = useTeams();
   return (
     <>
       <Typography.Title level={1} className="gx-page-title" style={{ fontSize: 24 }}>
@@ -35,8 +42,8 @@ export default function AdminPage() {
       <Tabs
         defaultActiveKey="users"
         items={[
-          { key: 'users', label: t('admin.users'), children: <UsersTab /> },
-          { key: 'teams', label: t('admin.teams'), children: <TeamsTab /> },
+          { key: 'users', label: t('admin.users'), children: <UsersTab teams={teams} /> },
+          { key: 'teams', label: t('admin.teams'), children: <TeamsTab teams={teams} /> },
           { key: 'audit', label: t('admin.audit'), children: <AuditTab /> },
         ]}
       />
@@ -44,7 +51,12 @@ export default function AdminPage() {
   );
 }
 
-function useTeams() {
+interface TeamsState {
+  teams: Team[];
+  reload: () => Promise<void>;
+}
+
+function useTeams(): TeamsState {
   const [teams, setTeams] = useState<Team[]>([]);
   const reload = useCallback(async () => {
     setTeams(await getAll<Team>('/teams'));
@@ -89,13 +101,12 @@ interface UserValues {
   password: string;
 }
 
-function UsersTab() {
+function UsersTab({ teams: { teams, reload: reloadTeams } }: { teams: TeamsState }) {
   const { t, label, fmtTime } = useI18n();
   const { message } = App.useApp();
   const { meta, reloadUsers } = useRefData();
   const me = useUser();
   const options = useOptions();
-  const { teams, reload: reloadTeams } = useTeams();
   const [users, setUsers] = useState<User[]>([]);
   const [loading, setLoading] = useState(true);
   const [listError, setListError] = useState<string | null>(null);
@@ -300,11 +311,10 @@ interface TeamValues {
   manager_user_id?: number;
 }
 
-function TeamsTab() {
+function TeamsTab({ teams: { teams, reload } }: { teams: TeamsState }) {
   const { t, fmtTime } = useI18n();
   const { message } = App.useApp();
   const { users, userName, reloadUsers } = useRefData();
-  const { teams, reload } = useTeams();
   const [loading, setLoading] = useState(true);
   const [listError, setListError] = useState<string | null>(null);
   const [mode, setMode] = useState<{ kind: 'create' } | { kind: 'edit'; team: Team } | null>(null);

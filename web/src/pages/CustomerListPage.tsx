@@ -64,11 +64,9 @@ export default function CustomerListPage() {
   const tagDebounced = useDebounced(tagInput, 300);
   useEffect(() => {
     if (qDebounced.trim() !== filters.q) setFilter('q', qDebounced.trim());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [qDebounced]);
   useEffect(() => {
     if (tagDebounced.trim() !== filters.tag) setFilter('tag', tagDebounced.trim());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tagDebounced]);
 
   const [items, setItems] = useState<Customer[]>([]);
