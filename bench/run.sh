@@ -170,16 +170,18 @@ AUTH="Authorization: Bearer $TOKEN"
 
 # --- wrk runner ------------------------------------------------------------------
 # run_wrk NAME SCRIPT URL [-- script args]
-# C, T and D in the environment override connections, threads and duration.
+# C, T, D and W in the environment override connections, threads, duration
+# and warm-up.
 run_wrk() {
   local name="$1" script="$2" url="$3"
   shift 3
   local conns="${C:-$WRK_CONNS}" threads="${T:-$WRK_THREADS}" duration="${D:-$DURATION}"
+  local warmup="${W:-$WARMUP}"
   local out="$TMP/wrk-$name.txt"
   local hdr=()
   [[ "$url" == *"/api/"* ]] && hdr=(-H "$AUTH")
-  if [[ "$WARMUP" != 0 ]]; then
-    BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$threads" -c "$conns" -d "${WARMUP}s" --timeout 10s \
+  if [[ "$warmup" != 0 ]]; then
+    BENCH_LUA_DIR="$BENCH_DIR" wrk -t "$threads" -c "$conns" -d "${warmup}s" --timeout 10s \
       "${hdr[@]}" -s "$BENCH_DIR/$script" "$url" "$@" > "$TMP/wrk-$name-warmup.txt" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || true
@@ -308,8 +310,21 @@ PY
 cat "$TMP/walk.txt" >> "$RESULTS"
 CURSOR="$(cat "$TMP/cursor.txt")"
 put cursor_page_deep "$CURSOR"
-run_wrk page_1 plain.lua "$BASE/api/v1/customers?limit=50"
-run_wrk page_deep plain.lua "$BASE/api/v1/customers?limit=50&after=$(urlencode "$CURSOR")"
+PAGE_1_URL="$BASE/api/v1/customers?limit=50"
+PAGE_DEEP_URL="$BASE/api/v1/customers?limit=50&after=$(urlencode "$CURSOR")"
+# Alternate the two in rounds (1, deep, 1, deep, ...) so that a burst of
+# noise from other processes hits both sides instead of one.
+ROUNDS=3
+ROUND_D=$(( DURATION / ROUNDS > 1 ? DURATION / ROUNDS : 1 ))
+put page_rounds "$ROUNDS"
+put page_round_s "$ROUND_D"
+for i in $(seq "$ROUNDS"); do
+  w=0; [[ "$i" == 1 ]] && w="$WARMUP"
+  W="$w" D="$ROUND_D" run_wrk "page_1_r$i" plain.lua "$PAGE_1_URL"
+  W="$w" D="$ROUND_D" run_wrk "page_deep_r$i" plain.lua "$PAGE_DEEP_URL"
+done
+C=1 T=1 D=5 run_wrk c1_page_1 plain.lua "$PAGE_1_URL"
+C=1 T=1 D=5 run_wrk c1_page_deep plain.lua "$PAGE_DEEP_URL"
 
 # (c) durable creates last, so the read tests above see exactly the loaded data.
 run_wrk post_full post_create.lua "$BASE/api/v1/customers"

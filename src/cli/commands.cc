@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -371,36 +372,58 @@ int Demo(const Args& a) {
   UnixSeconds now = clock.Now();
   constexpr int64_t kChunk = 5000;
   auto started = std::chrono::steady_clock::now();
-  for (int64_t first = 0; first < *count; first += kChunk) {
-    int64_t n = std::min(kChunk, *count - first);
-    std::vector<Customer> batch;
+  struct Chunk {
+    std::vector<Customer> customers;
     std::vector<std::vector<Contact>> contacts;
-    batch.reserve(n);
+  };
+  auto make_chunk = [&](int64_t first) {
+    Chunk chunk;
+    int64_t n = std::min(kChunk, *count - first);
+    chunk.customers.reserve(n);
     for (int64_t i = first; i < first + n; ++i) {
       DemoCustomer d = gen.Make(i);
       d.customer.created_at = gen.CreatedAt(i, now);
       d.customer.updated_at = std::min(now, d.customer.created_at + (i % 90) * 86400);
       d.customer.owner_user_id = owners[static_cast<size_t>(i) % owners.size()];
       for (auto& c : d.contacts) c.created_at = c.updated_at = d.customer.created_at;
-      batch.push_back(std::move(d.customer));
-      contacts.push_back(std::move(d.contacts));
+      chunk.customers.push_back(std::move(d.customer));
+      chunk.contacts.push_back(std::move(d.contacts));
     }
-    Status s = store->InsertCustomersBulk(batch);
+    return chunk;
+  };
+  auto write_chunk = [&store](Chunk chunk) -> Status {
+    GX_RETURN_IF_ERROR(store->InsertCustomersBulk(chunk.customers));
+    std::vector<Contact> flat;
+    for (size_t k = 0; k < chunk.customers.size(); ++k) {
+      for (auto& c : chunk.contacts[k]) {
+        c.customer_id = chunk.customers[k].id;
+        flat.push_back(std::move(c));
+      }
+    }
+    return store->InsertContactsBulk(flat);
+  };
+  // Generate the next chunk while the previous one is written.
+  std::future<Status> writing;
+  for (int64_t first = 0; first < *count; first += kChunk) {
+    Chunk chunk = make_chunk(first);
+    if (writing.valid()) {
+      Status s = writing.get();
+      if (s.code() == StatusCode::kAlreadyExists) {
+        return Fail("demo customers are already present (external ids DEMO-…); use a new --db");
+      }
+      if (!s.ok()) return Fail(s.ToString());
+    }
+    writing = std::async(std::launch::async, write_chunk, std::move(chunk));
+    if (*count >= 100000 && ((first / kChunk) % 20 == 19)) {
+      std::fprintf(stderr, "  %lld customers...\n", static_cast<long long>(first + kChunk));
+    }
+  }
+  if (writing.valid()) {
+    Status s = writing.get();
     if (s.code() == StatusCode::kAlreadyExists) {
       return Fail("demo customers are already present (external ids DEMO-…); use a new --db");
     }
     if (!s.ok()) return Fail(s.ToString());
-    std::vector<Contact> flat;
-    for (size_t k = 0; k < batch.size(); ++k) {
-      for (auto& c : contacts[k]) {
-        c.customer_id = batch[k].id;
-        flat.push_back(std::move(c));
-      }
-    }
-    if (Status cs = store->InsertContactsBulk(flat); !cs.ok()) return Fail(cs.ToString());
-    if (*count >= 100000 && ((first / kChunk) % 20 == 19)) {
-      std::fprintf(stderr, "  %lld customers...\n", static_cast<long long>(first + n));
-    }
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   store->Close();

@@ -21,6 +21,8 @@ export function run(args, input) {
       (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
       });
+    // A command that fails before reading stdin closes it: that EPIPE is expected.
+    child.stdin.on('error', (e) => { if (e.code !== 'EPIPE') throw e; });
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });

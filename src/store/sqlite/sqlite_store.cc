@@ -5,7 +5,9 @@
 //    table are kept in step with each customer write, in the same transaction.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <condition_variable>
 #include <mutex>
 #include <variant>
@@ -209,31 +211,70 @@ Status InsertAudit(Connection& db, const AuditEntry& a) {
   return st.Run();
 }
 
-// Rewrites a customer's tag rows and short grams.
+// The FTS5 index, written explicitly and last in each change (see 0001_init.sql).
+Status FtsInsert(Connection& db, int64_t id, const std::string& search_text) {
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO customer_fts(rowid, search_text) VALUES (?, ?)"));
+  st.Bind(id).Bind(search_text);
+  return st.Run();
+}
+
+Status FtsDelete(Connection& db, int64_t id, const std::string& search_text) {
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO customer_fts(customer_fts, rowid, search_text) VALUES ('delete', ?, ?)"));
+  st.Bind(id).Bind(search_text);
+  return st.Run();
+}
+
+Result<std::string> SelectSearchText(Connection& db, int64_t id) {
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT search_text FROM customer WHERE id = ?"));
+  st.Bind(id);
+  GX_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("customer " + std::to_string(id) + " not found");
+  return st.Text(0);
+}
+
+// Grams and tags travel as one JSON array per statement: one statement per
+// customer instead of one per gram keeps the writer thread's per-row cost low.
+Status DeleteGrams(Connection& db, int64_t id, const std::vector<std::string>& grams) {
+  if (grams.empty()) return Status::Ok();
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "DELETE FROM customer_gram WHERE customer_id = ? AND gram IN (SELECT value FROM json_each(?))"));
+  st.Bind(id).Bind(StringListToJson(grams));
+  return st.Run();
+}
+
+Status InsertGrams(Connection& db, int64_t id, const std::vector<std::string>& grams) {
+  if (grams.empty()) return Status::Ok();
+  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT OR IGNORE INTO customer_gram(gram, customer_id) SELECT value, ? FROM json_each(?)"));
+  st.Bind(id).Bind(StringListToJson(grams));
+  return st.Run();
+}
+
+// Writes a customer's tag rows and short grams. `old_grams` are the grams of the
+// stored row being replaced (empty for a new row); only the difference is written.
 Status WriteCustomerIndexes(Connection& db, const Customer& c, const CustomerIndexKeys& keys,
-                            bool replace) {
-  if (replace) {
+                            const std::vector<std::string>* old_grams) {
+  if (old_grams) {
     GX_ASSIGN_OR_RETURN(auto del_tags, db.Prepare("DELETE FROM customer_tag WHERE customer_id = ?"));
     del_tags.Bind(c.id);
     GX_RETURN_IF_ERROR(del_tags.Run());
-    GX_ASSIGN_OR_RETURN(auto del_grams,
-                        db.Prepare("DELETE FROM customer_gram WHERE customer_id = ?"));
-    del_grams.Bind(c.id);
-    GX_RETURN_IF_ERROR(del_grams.Run());
   }
-  for (const auto& tag : c.tags) {
-    GX_ASSIGN_OR_RETURN(auto st,
-                        db.Prepare("INSERT OR IGNORE INTO customer_tag(tag, customer_id) VALUES (?, ?)"));
-    st.Bind(tag).Bind(c.id);
-    GX_RETURN_IF_ERROR(st.Run());
-  }
-  for (const auto& gram : keys.grams) {
+  if (!c.tags.empty()) {
     GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "INSERT OR IGNORE INTO customer_gram(gram, customer_id) VALUES (?, ?)"));
-    st.Bind(gram).Bind(c.id);
+        "INSERT OR IGNORE INTO customer_tag(tag, customer_id) SELECT value, ? FROM json_each(?)"));
+    st.Bind(c.id).Bind(StringListToJson(c.tags));
     GX_RETURN_IF_ERROR(st.Run());
   }
-  return Status::Ok();
+  if (!old_grams) return InsertGrams(db, c.id, keys.grams);
+  // Both lists are sorted (ShortGrams' contract).
+  std::vector<std::string> gone, added;
+  std::set_difference(old_grams->begin(), old_grams->end(), keys.grams.begin(), keys.grams.end(),
+                      std::back_inserter(gone));
+  std::set_difference(keys.grams.begin(), keys.grams.end(), old_grams->begin(), old_grams->end(),
+                      std::back_inserter(added));
+  GX_RETURN_IF_ERROR(DeleteGrams(db, c.id, gone));
+  return InsertGrams(db, c.id, added);
 }
 
 Result<Customer> SelectCustomer(Connection& db, int64_t id) {
@@ -267,7 +308,7 @@ Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& k
   GX_RETURN_IF_ERROR(s);
   c.id = db.LastInsertRowId();
   c.version = 1;
-  return WriteCustomerIndexes(db, c, keys, false);
+  return WriteCustomerIndexes(db, c, keys, nullptr);
 }
 
 class ReaderPool {
@@ -330,7 +371,8 @@ class SqliteStore final : public Store {
       GX_RETURN_IF_ERROR(InsertCustomerRow(db, c, keys));
       audit.entity_id = c.id;
       audit.after = CustomerToJson(c);
-      return InsertAudit(db, audit);
+      GX_RETURN_IF_ERROR(InsertAudit(db, audit));
+      return FtsInsert(db, c.id, keys.search_text);
     }));
     return c;
   }
@@ -344,6 +386,7 @@ class SqliteStore final : public Store {
     CustomerIndexKeys keys = DeriveIndexKeys(c);
     GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, c.id));
+      GX_ASSIGN_OR_RETURN(std::string old_search_text, SelectSearchText(db, c.id));
       if (old.version != c.version) {
         return Status::Conflict("customer " + std::to_string(c.id) + " is at version " +
                                 std::to_string(old.version) + ", not " + std::to_string(c.version));
@@ -371,11 +414,15 @@ class SqliteStore final : public Store {
       if (db.Changes() != 1) return Status::Conflict("customer changed concurrently");
       c.version = old.version + 1;
       c.created_at = old.created_at;
-      GX_RETURN_IF_ERROR(WriteCustomerIndexes(db, c, keys, true));
+      std::vector<std::string> old_grams = ShortGrams(old_search_text);
+      GX_RETURN_IF_ERROR(WriteCustomerIndexes(db, c, keys, &old_grams));
       audit.entity_id = c.id;
       audit.before = CustomerToJson(old);
       audit.after = CustomerToJson(c);
-      return InsertAudit(db, audit);
+      GX_RETURN_IF_ERROR(InsertAudit(db, audit));
+      if (old_search_text == keys.search_text) return Status::Ok();
+      GX_RETURN_IF_ERROR(FtsDelete(db, c.id, old_search_text));
+      return FtsInsert(db, c.id, keys.search_text);
     }));
     return c;
   }
@@ -383,12 +430,15 @@ class SqliteStore final : public Store {
   Status DeleteCustomer(int64_t id, AuditEntry audit) override {
     return Write([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, id));
+      GX_ASSIGN_OR_RETURN(std::string old_search_text, SelectSearchText(db, id));
+      GX_RETURN_IF_ERROR(DeleteGrams(db, id, ShortGrams(old_search_text)));
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM customer WHERE id = ?"));
       st.Bind(id);
       GX_RETURN_IF_ERROR(st.Run());
       audit.entity_id = id;
       audit.before = CustomerToJson(old);
-      return InsertAudit(db, audit);
+      GX_RETURN_IF_ERROR(InsertAudit(db, audit));
+      return FtsDelete(db, id, old_search_text);
     });
   }
 
@@ -406,6 +456,9 @@ class SqliteStore final : public Store {
     return Write([&](Connection& db) -> Status {
       for (size_t i = 0; i < customers.size(); ++i) {
         GX_RETURN_IF_ERROR(InsertCustomerRow(db, customers[i], keys[i]));
+      }
+      for (size_t i = 0; i < customers.size(); ++i) {
+        GX_RETURN_IF_ERROR(FtsInsert(db, customers[i].id, keys[i].search_text));
       }
       return Status::Ok();
     });
