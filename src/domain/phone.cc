@@ -1,5 +1,7 @@
 #include "domain/phone.h"
 
+#include <unordered_map>
+
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/logger.h>
 #include <phonenumbers/phonenumber.pb.h>
@@ -156,8 +158,9 @@ Result<std::string> NormalizePhone(std::string_view input) {
   return e164;
 }
 
-std::string PhoneRegion(std::string_view e164) {
-  if (e164.empty() || e164.size() > kMaxPhoneInputBytes || !IsValidUtf8(e164)) return "";
+namespace {
+
+std::string LookUpPhoneRegion(std::string_view e164) {
   const PhoneNumberUtil& util = Util();
   PhoneNumber number;
   try {
@@ -169,6 +172,23 @@ std::string PhoneRegion(std::string_view e164) {
   } catch (const std::exception&) {
     return "";
   }
+}
+
+}  // namespace
+
+std::string PhoneRegion(std::string_view e164) {
+  if (e164.empty() || e164.size() > kMaxPhoneInputBytes || !IsValidUtf8(e164)) return "";
+  // Parsing runs libphonenumber's regular expressions, costly on every read of a
+  // customer; the answer never changes for a number, so each thread remembers
+  // recent ones (bounded: the cache starts over when full).
+  constexpr size_t kMaxCached = 65536;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  std::string key(e164);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::string region = LookUpPhoneRegion(e164);
+  if (cache.size() >= kMaxCached) cache.clear();
+  cache.emplace(std::move(key), region);
+  return region;
 }
 
 Result<std::string> NormalizeEmail(std::string_view input) {

@@ -9,9 +9,14 @@ namespace guanxi::http {
 void Metrics::Record(const std::string& method, const std::string& route, int status,
                      double seconds) {
   std::string key = method + "\t" + route + "\t" + std::to_string(status);
-  Series* s;
+  Series* s = nullptr;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = series_.find(key);
+    if (it != series_.end()) s = it->second.get();
+  }
+  if (!s) {
+    std::unique_lock<std::shared_mutex> lock(mu_);
     auto& slot = series_[key];
     if (!slot) slot = std::make_unique<Series>();
     s = slot.get();
@@ -30,7 +35,7 @@ std::string Metrics::Render(const std::map<std::string, double>& gauges) const {
   }
   out << "# HELP guanxi_http_requests_total Requests answered, by method, route and status.\n"
       << "# TYPE guanxi_http_requests_total counter\n";
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::array<std::string, 3>> labels;
   for (const auto& [key, s] : series_) {
     size_t a = key.find('\t'), b = key.find('\t', a + 1);

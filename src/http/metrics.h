@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 namespace guanxi::http {
@@ -29,7 +30,7 @@ class Metrics {
     std::atomic<uint64_t> count{0};
     std::atomic<uint64_t> sum_micros{0};
   };
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;  // exclusive only to add a new series
   // key: method \t route \t status
   std::map<std::string, std::unique_ptr<Series>> series_;
 };

@@ -20,6 +20,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -259,6 +260,7 @@ struct ServerCore {
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> accept_retry;
   std::vector<std::thread> threads;
+  std::optional<net::thread_pool> blocking_pool;  // handlers of requests that change data
 
   ServerCore(ServerOptions o, Handler h)
       : options(std::move(o)), handler(std::move(h)), ioc(std::max(1, options.threads)) {}
@@ -451,22 +453,41 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->active.fetch_add(1);
     server_->in_flight.fetch_add(1);
     Unspare();
-    HttpResponse res;
+    const bool reads_only = msg.method() == bhttp::verb::get || head ||
+                            msg.method() == bhttp::verb::options;
+    if (reads_only || !server_->blocking_pool) {
+      HttpResponse res = CallHandler(*server_, req);
+      server_->in_flight.fetch_sub(1);
+      // `active` stays raised until the response is written.
+      WriteResponse(std::move(res), version, keep_alive, head, /*counted=*/true, /*linger=*/false);
+      return;
+    }
+    // A write waits for its transaction to commit; waiting on a blocking-pool
+    // thread keeps the I/O threads serving reads, and lets many writes wait at
+    // once so that they are committed together.
+    auto shared_req = std::make_shared<HttpRequest>(std::move(req));
+    net::post(*server_->blocking_pool, [self = shared_from_this(), shared_req, version, keep_alive] {
+      auto res = std::make_shared<HttpResponse>(CallHandler(*self->server_, *shared_req));
+      self->server_->in_flight.fetch_sub(1);
+      net::post(self->stream_.get_executor(), [self, res, version, keep_alive] {
+        self->WriteResponse(std::move(*res), version, keep_alive, /*head=*/false, /*counted=*/true,
+                            /*linger=*/false);
+      });
+    });
+  }
+
+  static HttpResponse CallHandler(ServerCore& server, const HttpRequest& req) {
     try {
-      res = server_->handler(req);
+      return server.handler(req);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "guanxi http: handler threw for %s %s: %s\n",
                    OneLine(req.method).c_str(), OneLine(req.target).c_str(),
                    OneLine(e.what()).c_str());
-      res = Problem(500, "Internal Server Error", "the server failed to handle the request");
     } catch (...) {
       std::fprintf(stderr, "guanxi http: handler threw for %s %s: unknown exception\n",
                    OneLine(req.method).c_str(), OneLine(req.target).c_str());
-      res = Problem(500, "Internal Server Error", "the server failed to handle the request");
     }
-    server_->in_flight.fetch_sub(1);
-    // `active` stays raised until the response is written.
-    WriteResponse(std::move(res), version, keep_alive, head, /*counted=*/true, /*linger=*/false);
+    return Problem(500, "Internal Server Error", "the server failed to handle the request");
   }
 
   void SendErrorAndClose(HttpResponse res, unsigned version) {
@@ -690,6 +711,9 @@ uint16_t HttpServer::Start(std::string* error) {
   const uint16_t port = s.acceptor->local_endpoint(ec).port();
   if (ec) return fail("local_endpoint", ec);
 
+  if (s.options.blocking_threads > 0) {
+    s.blocking_pool.emplace(static_cast<size_t>(s.options.blocking_threads));
+  }
   s.work.emplace(net::make_work_guard(s.ioc));
   // The acceptor lives on a strand; start accepting there.
   net::post(s.acceptor->get_executor(), [&s] { s.DoAccept(); });
@@ -760,8 +784,13 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 
-  // 4. Close whatever is left and stop.
+  // 4. Close whatever is left and stop. Handlers already running on the
+  //    blocking pool finish (their writes commit); queued ones are dropped.
   for (auto& session : s.LiveSessions()) session->ForceClose();
+  if (s.blocking_pool) {
+    s.blocking_pool->stop();
+    s.blocking_pool->join();
+  }
   s.work.reset();
   const auto force_deadline = std::chrono::steady_clock::now() + kForceCloseWait;
   while (s.open_connections.load() > 0 && std::chrono::steady_clock::now() < force_deadline) {

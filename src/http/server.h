@@ -12,7 +12,8 @@
 //  - body larger than options.max_body_bytes → 413 problem+json;
 //  - malformed HTTP → 400 and the connection closes;
 //  - idle keep-alive connections close after options.idle_timeout.
-// The handler may block (it runs on one of options.threads I/O threads).
+// The handler may block: GET/HEAD run on one of options.threads I/O threads,
+// other methods on the blocking pool (options.blocking_threads).
 // Thread safety: Start/Shutdown from one controlling thread; the handler is
 // called concurrently from several threads.
 #pragma once
@@ -58,7 +59,11 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port
-  int threads = 4;
+  int threads = 4;  // I/O threads; GET and HEAD handlers run on them
+  // Handlers of other methods (which wait for a durable commit) run on a pool of
+  // this many threads, so waiting writes neither hold the I/O threads nor
+  // limit how many writes are committed together. 0 runs them on the I/O threads.
+  int blocking_threads = 64;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds idle_timeout{60};
