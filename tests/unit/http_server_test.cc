@@ -1,6 +1,8 @@
 // Tests for the Beast-based HttpServer: real server on 127.0.0.1:0, real sockets.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -115,6 +117,20 @@ class HttpServerTest : public ::testing::Test {
     }
     if (r.path == "/empty") return HttpResponse{204, "application/json", "", {}};
     if (r.path == "/echo") return HttpResponse::Text(200, r.body);
+    if (r.path == "/wait-for-get") {
+      // Blocks until a GET to /release has been answered (or 5 s pass).
+      std::unique_lock lock(mu_);
+      bool released = release_cv_.wait_for(lock, milliseconds(5000), [this] { return released_; });
+      return HttpResponse::Text(released ? 201 : 504, released ? "released" : "timed out");
+    }
+    if (r.path == "/release") {
+      {
+        std::lock_guard lock(mu_);
+        released_ = true;
+      }
+      release_cv_.notify_all();
+      return HttpResponse::Text(200, "released");
+    }
     return HttpResponse::Text(200, "hello " + r.path);
   }
 
@@ -132,6 +148,8 @@ class HttpServerTest : public ::testing::Test {
   std::mutex mu_;
   HttpRequest last_;
   int calls_ = 0;
+  std::condition_variable release_cv_;
+  bool released_ = false;
 };
 
 TEST(PercentDecodeTest, DecodesAndRejects) {
@@ -224,6 +242,28 @@ TEST_F(HttpServerTest, DecodesPathQueryAndHeaders) {
   EXPECT_EQ(r.Header("host"), "localhost");
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(res.body(), "hello /a b");
+}
+
+// Writes that wait (here: for a GET) run on the blocking pool, so a GET is still
+// answered by the only I/O thread while they wait.
+TEST_F(HttpServerTest, WaitingWritesDoNotHoldTheIoThreads) {
+  ServerOptions o;
+  o.threads = 1;
+  o.blocking_threads = 4;
+  StartServer(o);
+  std::vector<std::unique_ptr<Client>> writers;
+  for (int i = 0; i < 3; ++i) {
+    writers.push_back(std::make_unique<Client>(port_));
+    writers.back()->Send("POST /wait-for-get HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  }
+  while (server_->InFlight() < 3) std::this_thread::sleep_for(milliseconds(2));
+  Client reader(port_);
+  EXPECT_EQ(reader.Roundtrip(Get("/release")).result_int(), 200);
+  for (auto& w : writers) {
+    auto res = w->Read();
+    EXPECT_EQ(res.result_int(), 201);
+    EXPECT_EQ(res.body(), "released");
+  }
 }
 
 TEST_F(HttpServerTest, PostBodyIsPassed) {
