@@ -11,7 +11,7 @@ PACKAGES=(
 )
 # Only the test command needs a browser; the benchmarks need wrk and nginx.
 if [[ "${1:-}" == "--test" ]]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium fonts-wqy-microhei)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light curl)

@@ -24,7 +24,7 @@ try {
   await page.getByLabel(/账号|登录名|用户名|Login/).fill('wang.jianlin');
   await page.getByLabel(/密码|Password/).fill('guanxi-demo');
   await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
-  await page.waitForSelector('table tbody tr');
+  await page.waitForSelector('table tbody tr.ant-table-row');
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(root, 'docs/screenshot.png') });
   console.log('wrote docs/screenshot.png');

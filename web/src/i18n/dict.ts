@@ -108,7 +108,7 @@ export const zh = {
   // customer list
   'list.title': '客户列表',
   'list.search': '搜索客户',
-  'list.searchPlaceholder': '名称、电话、邮箱、标签（支持繁体）',
+  'list.searchPlaceholder': '名称、电话、邮箱、备注（支持繁体）',
   'list.filters': '筛选条件',
   'list.filterOwner': '按归属筛选',
   'list.filterTag': '按标签筛选',
@@ -410,7 +410,7 @@ export const en: Dictionary = {
 
   'list.title': 'Customers',
   'list.search': 'Search customers',
-  'list.searchPlaceholder': 'Name, phone, email, tag (traditional characters work too)',
+  'list.searchPlaceholder': 'Name, phone, email, notes (traditional characters work too)',
   'list.filters': 'Filters',
   'list.filterOwner': 'Filter by owner',
   'list.filterTag': 'Filter by tag',
