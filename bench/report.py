@@ -261,6 +261,15 @@ class Report:
         out.append(f"| load rate | {self.num(self.f('load_rate'))} customers/s |")
         out.append(f"| load CPU time (user + sys) | {self.num(load_cpu, 1)} s |")
         out.append(f"| load peak RSS | {self.mib(kb=self.f('load_maxrss_kb'))} |")
+        prog = sorted((int(k.split(".")[1]), float(v)) for k, v in r.items()
+                      if k.startswith("load_progress."))
+        if prog:
+            steps, last_n, last_t = [], 0, 0.0
+            for done_n, t in prog:
+                steps.append(f"{(t - last_t) / max(done_n - last_n, 1) * 100000:,.0f}")
+                last_n, last_t = done_n, t
+            out.append(f"| seconds per 100,000 customers, in order of loading "
+                       f"(from `guanxi demo` progress lines) | {' → '.join(steps)} |")
         out.append(f"| database file | {self.mib(b=self.f('db_bytes'))} "
                    f"({self.f('db_bytes', 0) / max(n, 1):,.0f} bytes per customer); WAL "
                    f"{self.mib(b=self.f('wal_bytes'))} |")

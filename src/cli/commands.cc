@@ -37,7 +37,7 @@ int Usage(const std::string& msg) {
 }
 
 // Opens the store named by --db (and --sync), or prints why not.
-std::unique_ptr<Store> OpenStore(const Args& a, std::string* error) {
+std::unique_ptr<Store> OpenStore(const Args& a, std::string* error, int writer_cache_mib = 32) {
   auto db = a.Get("db");
   if (!db || db->empty()) {
     *error = "--db PATH is required";
@@ -46,6 +46,7 @@ std::unique_ptr<Store> OpenStore(const Args& a, std::string* error) {
   SqliteOptions o;
   o.path = *db;
   o.synchronous = a.GetOr("sync", "full");
+  o.writer_cache_mib = writer_cache_mib;
   auto parent = std::filesystem::path(o.path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -57,9 +58,9 @@ std::unique_ptr<Store> OpenStore(const Args& a, std::string* error) {
   return std::move(store).value();
 }
 
-#define GX_OPEN_STORE_OR_RETURN(var, args)                     \
+#define GX_OPEN_STORE_OR_RETURN(var, args, ...)                \
   std::string open_error_;                                     \
-  auto var = OpenStore(args, &open_error_);                    \
+  auto var = OpenStore(args, &open_error_ __VA_OPT__(,) __VA_ARGS__); \
   if (!var) return open_error_.rfind("--db", 0) == 0 ? Usage(open_error_) : Fail(open_error_)
 
 std::optional<int64_t> ParsePositive(const std::string& s) {
@@ -317,7 +318,8 @@ int Demo(const Args& a) {
   auto seed = ParsePositive(a.GetOr("seed", std::to_string(DemoDataGenerator::kDefaultSeed)));
   if (!seed) return Usage("--seed must be a non-negative integer");
   std::string password = a.Flag("password-stdin") ? ReadPasswordFromStdin() : "guanxi-demo";
-  GX_OPEN_STORE_OR_RETURN(store, a);
+  // A large load inserts into big indexes at random places: give the writer room.
+  GX_OPEN_STORE_OR_RETURN(store, a, *count > 100000 ? 1024 : 64);
   SystemClock clock;
   UserService users(*store, clock);
   Principal system = Principal::System();

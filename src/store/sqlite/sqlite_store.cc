@@ -1149,7 +1149,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA journal_mode = WAL"));
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous = " + options.synchronous));
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA temp_store = MEMORY"));
-  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size = -32768"));
+  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size = -" +
+                                  std::to_string(std::max(1, options.writer_cache_mib) * 1024)));
   auto migrated = sqlite::Migrate(*writer);
   if (!migrated.ok()) return migrated.status();
   auto queue = std::make_unique<sqlite::WriteQueue>(std::move(writer), options.max_group_commit);
