@@ -236,6 +236,32 @@ const std::vector<std::string_view>& CustomerSourceNames() {
   return names;
 }
 
+const std::vector<std::string_view>& ProvinceNames() {
+  static const std::vector<std::string_view> names = {
+      "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
+      "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省",
+      "湖北省", "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省",
+      "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区",
+      "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区", "台湾省"};
+  return names;
+}
+
+std::optional<std::string> CanonicalProvince(std::string_view input) {
+  std::string folded = FoldForSearch(input);  // 廣東 → 广东, full-width forms folded
+  static constexpr std::string_view kSuffixes[] = {
+      "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"};
+  for (std::string_view full : ProvinceNames()) {
+    if (folded == full) return std::string(full);
+    for (std::string_view suffix : kSuffixes) {
+      if (full.size() > suffix.size() && full.substr(full.size() - suffix.size()) == suffix &&
+          folded == full.substr(0, full.size() - suffix.size())) {
+        return std::string(full);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // ---- Dates -----------------------------------------------------------------
 
 bool IsValidCareDate(std::string_view s) {
@@ -266,6 +292,14 @@ Status NormalizeCustomer(Customer& customer) {
   CheckText(errors, "name", c.name, kMaxNameChars, /*required=*/true);
   CheckText(errors, "industry", c.industry, kMaxShortTextChars, false);
   CheckText(errors, "province", c.province, kMaxShortTextChars, false);
+  if (!c.province.empty() && IsValidUtf8(c.province) &&
+      CodePointCount(c.province) <= kMaxShortTextChars) {
+    if (auto full = CanonicalProvince(TrimWhitespace(c.province))) {
+      c.province = *full;
+    } else {
+      errors.Add("province", "is not a province-level region of China (e.g. 浙江省 or 浙江)");
+    }
+  }
   CheckText(errors, "city", c.city, kMaxShortTextChars, false);
   CheckText(errors, "external_id", c.external_id, kMaxShortTextChars, false);
   CheckText(errors, "notes", c.notes, kMaxNotesChars, false, Lines::kMulti);

@@ -1,6 +1,7 @@
 // The customer archive's value types: Customer (organisation or individual) and
 // Contact, with the classification vocabularies of METHODOLOGY.md §1 and their
 // validation. No I/O; every function here is pure and thread-safe.
+// NormalizeCustomer stores provinces by their full names (see CanonicalProvince).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,11 @@ const std::vector<std::string_view>& CompanySizeNames();
 const std::vector<std::string_view>& PersonalityNames();
 // 来源: the sources the methodology names; `source` accepts these keys only.
 const std::vector<std::string_view>& CustomerSourceNames();
+// The 34 province-level regions by their full names (浙江省, 北京市, 广西壮族自治区 ...).
+const std::vector<std::string_view>& ProvinceNames();
+// The full name for a full or short name, in simplified or traditional script
+// ("浙江" → "浙江省", "廣西" → "广西壮族自治区"); nullopt when it names none.
+std::optional<std::string> CanonicalProvince(std::string_view input);
 
 // A dated occasion worth a care touch (birthday, founding anniversary ...).
 struct CareDate {

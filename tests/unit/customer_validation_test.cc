@@ -272,3 +272,35 @@ TEST(NormalizeContact, CollectsAllFieldErrors) {
 
 }  // namespace
 }  // namespace guanxi
+
+namespace guanxi {
+namespace {
+
+TEST(Province, ShortTraditionalAndFullNamesBecomeTheFullName) {
+  EXPECT_EQ(CanonicalProvince("浙江"), "浙江省");
+  EXPECT_EQ(CanonicalProvince("浙江省"), "浙江省");
+  EXPECT_EQ(CanonicalProvince("北京"), "北京市");
+  EXPECT_EQ(CanonicalProvince("廣西"), "广西壮族自治区");
+  EXPECT_EQ(CanonicalProvince("新疆"), "新疆维吾尔自治区");
+  EXPECT_EQ(CanonicalProvince("香港"), "香港特别行政区");
+  EXPECT_FALSE(CanonicalProvince("杭州"));
+  EXPECT_FALSE(CanonicalProvince("California"));
+  EXPECT_EQ(ProvinceNames().size(), 34u);
+}
+
+TEST(Province, NormalizeCustomerStoresFullNameAndRejectsUnknown) {
+  Customer c;
+  c.name = "杭州云栖科技有限公司";
+  c.province = " 浙江 ";
+  ASSERT_TRUE(NormalizeCustomer(c).ok());
+  EXPECT_EQ(c.province, "浙江省");
+  c.province = "火星";
+  Status s = NormalizeCustomer(c);
+  ASSERT_FALSE(s.ok());
+  ASSERT_EQ(s.fields().size(), 1u);
+  EXPECT_EQ(s.fields()[0].field, "province");
+  EXPECT_EQ(c.province, "火星");  // unchanged on failure
+}
+
+}  // namespace
+}  // namespace guanxi
