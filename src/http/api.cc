@@ -229,6 +229,11 @@ HttpResponse Api::Dispatch(const HttpRequest& r, std::string& route_pattern) {
     return Problem(404, "no such endpoint: " + r.path);
   }
   route_pattern = route->pattern;
+  for (const auto& [k, v] : r.query) {
+    bool known = false;
+    for (const auto& name : route->query_params) known |= (k == name);
+    if (!known) return Problem(400, "unknown query parameter " + k, {{k, "unknown query parameter"}});
+  }
   bool has_body = r.method == "POST" || r.method == "PATCH" || r.method == "PUT";
   if (has_body && !r.body.empty() && !IsJsonContentType(r.Header("content-type"))) {
     return Problem(415, "the body must be application/json");
@@ -269,16 +274,6 @@ void Api::AddRoutes() {
   auto parse_body = [](const HttpRequest& r) -> Result<JsonObjectReader> {
     if (r.body.empty()) return Status::InvalidField("", "a JSON object body is required");
     return JsonObjectReader::Parse(r.body);
-  };
-  // Query parameters are checked against the names an endpoint knows.
-  auto check_query = [](const HttpRequest& r, std::initializer_list<std::string_view> known)
-      -> std::optional<HttpResponse> {
-    for (const auto& [k, v] : r.query) {
-      bool ok = false;
-      for (auto n : known) ok |= (k == n);
-      if (!ok) return Problem(400, "unknown query parameter " + k, {{k, "unknown query parameter"}});
-    }
-    return std::nullopt;
   };
   auto user_names = [this](const std::vector<int64_t>& ids) {
     std::unordered_map<int64_t, std::string> names;
@@ -428,13 +423,9 @@ void Api::AddRoutes() {
   }));
 
   // --- customers ---
-  router_.Add("GET", "/api/v1/customers", authed([this, check_query, user_names, write_customer](
+  router_.Add("GET", "/api/v1/customers", authed([this, user_names, write_customer](
                                                     const HttpRequest& r, const PathParams&,
                                                     const Principal& p) {
-    if (auto bad = check_query(r, {"q", "owner", "tag", "source", "province", "relationship",
-                                   "stage", "archived", "sort", "limit", "after"})) {
-      return *bad;
-    }
     CustomerQuery q;
     std::vector<FieldError> errors;
     if (auto v = r.Query("q")) {
@@ -498,7 +489,8 @@ void Api::AddRoutes() {
       if (page->next) WriteString(w, *page->next); else w.Null();
       w.EndObject();
     }));
-  }));
+  }), {"q", "owner", "tag", "source", "province", "relationship", "stage", "archived", "sort",
+        "limit", "after"});
   router_.Add("POST", "/api/v1/customers", authed([this, parse_body, customer_response](
                                                      const HttpRequest& r, const PathParams&,
                                                      const Principal& p) {
@@ -873,10 +865,9 @@ void Api::AddRoutes() {
   }));
 
   // --- audit ---
-  router_.Add("GET", "/api/v1/audit", authed([this, check_query](const HttpRequest& r,
+  router_.Add("GET", "/api/v1/audit", authed([this](const HttpRequest& r,
                                                                 const PathParams&,
                                                                 const Principal& p) {
-    if (auto bad = check_query(r, {"entity", "entity_id", "limit", "after"})) return *bad;
     AuditQuery q;
     std::vector<FieldError> errors;
     if (auto v = r.Query("entity")) q.entity = *v;
@@ -932,7 +923,7 @@ void Api::AddRoutes() {
       if (page->next) WriteString(w, *page->next); else w.Null();
       w.EndObject();
     }));
-  }));
+  }), {"entity", "entity_id", "limit", "after"});
 }
 
 }  // namespace guanxi::http

@@ -17,8 +17,9 @@ std::vector<std::string> Split(const std::string& path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, RouteHandler handler) {
-  Route r{std::move(method), std::move(pattern), {}, std::move(handler)};
+void Router::Add(std::string method, std::string pattern, RouteHandler handler,
+                 std::vector<std::string> query_params) {
+  Route r{std::move(method), std::move(pattern), {}, std::move(handler), std::move(query_params)};
   r.segments = Split(r.pattern);
   routes_.push_back(std::move(r));
 }

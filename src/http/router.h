@@ -19,11 +19,15 @@ struct Route {
   std::string pattern;  // "/api/v1/customers/{id}"
   std::vector<std::string> segments;
   RouteHandler handler;
+  std::vector<std::string> query_params;  // the query parameters it understands
 };
 
 class Router {
  public:
-  void Add(std::string method, std::string pattern, RouteHandler handler);
+  // `query_params` lists the query parameters the route understands; a request
+  // with any other is refused (400) before the handler runs.
+  void Add(std::string method, std::string pattern, RouteHandler handler,
+           std::vector<std::string> query_params = {});
   // Finds the route; fills `params` and `pattern`. Returns nullptr when none matches,
   // with `allowed` listing the methods that would match the path (for 405).
   const Route* Match(const std::string& method, const std::string& path, PathParams& params,
