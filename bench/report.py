@@ -282,7 +282,7 @@ class Report:
         out.append("`--sync normal` is used for the load: `guanxi demo` commits in 5,000-customer "
                    "batches, so there are only a few hundred commits and `--sync full` costs "
                    "almost nothing extra (20,000 customers: 12.2 s full vs 11.8 s normal in a "
-                   "trial run). The load is CPU-bound inside SQLite.\n")
+                   "trial run with an earlier build). The load is CPU-bound inside SQLite.\n")
 
         out.append("### Server start-up and memory\n")
         out.append("| | --sync full | --sync normal |\n|---|---:|---:|")

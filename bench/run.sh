@@ -21,7 +21,7 @@
 #   GUANXI               server binary (default build/release/guanxi)
 #
 # Needs: build/release/guanxi (this script builds nothing), wrk, nginx
-# (nginx-light is enough), curl, python3, sqlite3, GNU time.
+# (nginx-light is enough), curl, python3, sqlite3.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,7 +54,6 @@ die() { log "error: $*"; exit 1; }
 for tool in wrk nginx curl python3 sqlite3; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
-[[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is not installed"
 [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 ]] || die "BENCH_CUSTOMERS must be a positive integer"
 
 TMP="$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/guanxi-bench.XXXXXX")"
@@ -66,13 +65,15 @@ RESULTS="$TMP/results.txt"   # lines: key<TAB>value
 NGINX_PID=""
 SERVER_PID=""
 WRK_PID=""
+LOAD_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2>/dev/null || true
+  [[ -n "$LOAD_PID" ]] && kill -TERM "$LOAD_PID" 2>/dev/null || true
   [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null || true
   [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
-  for pid in $WRK_PID $SERVER_PID $NGINX_PID; do
+  for pid in $WRK_PID $LOAD_PID $SERVER_PID $NGINX_PID; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -130,21 +131,50 @@ put binary_mtime "$(date -u -r "$GX_SRC" +%Y-%m-%dT%H:%M:%SZ)"
 log "temp dir $TMP"
 log "loading $N demo customers (guanxi demo --sync normal)..."
 load_start=$(now)
-/usr/bin/time -f '%e %U %S %M' -o "$TMP/load.time" \
-  "$GX" demo --db "$DB" --customers "$N" --sync normal > "$TMP/load.out" 2> "$TMP/load.err" \
-  || { cat "$TMP/load.err" >&2; die "guanxi demo failed"; }
+# User+sys seconds of all waited-for children of this shell, into CHILD_CPU.
+# (Called directly, not in $(...): a subshell has its own, empty, child times.)
+children_cpu() {
+  times > "$TMP/times.txt"  # second line e.g. "1m2.500s 0m0.250s"
+  CHILD_CPU=$(python3 -c 'import re, sys; print(sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.argv[1])))' "$(tail -n 1 "$TMP/times.txt")")
+}
+children_cpu
+cpu_before=$CHILD_CPU
+"$GX" demo --db "$DB" --customers "$N" --sync normal > "$TMP/load.out" 2> "$TMP/load.err" &
+LOAD_PID=$!
+# Poll: peak RSS of the loader, and when each "N customers..." progress line
+# appeared (shows whether the load slows down as the database grows).
+load_hwm=0
+seen=0
+while kill -0 "$LOAD_PID" 2>/dev/null; do
+  while read -r k v _; do
+    [[ "$k" == VmHWM: && "$v" -gt "$load_hwm" ]] && load_hwm=$v
+  done < "/proc/$LOAD_PID/status" 2>/dev/null || true
+  lines=$(grep -c 'customers\.\.\.' "$TMP/load.err" || true)
+  if (( lines > seen )); then
+    seen=$lines
+    put "load_progress.$(grep 'customers\.\.\.' "$TMP/load.err" | tail -n 1 | tr -dc 0-9)" \
+      "$(python3 -c "print(round($(now) - $load_start))")"
+  fi
+  sleep 1
+done
+rc=0
+wait "$LOAD_PID" || rc=$?
+LOAD_PID=""
 load_end=$(now)
-read -r load_wall load_user load_sys load_maxrss < <(tail -n 1 "$TMP/load.time")
+(( rc == 0 )) || { cat "$TMP/load.err" >&2; die "guanxi demo failed (exit $rc)"; }
+load_wall=$(python3 -c "print(round($load_end - $load_start, 1))")
+children_cpu
+load_cpu=$(python3 -c "print(round($CHILD_CPU - $cpu_before, 1))")
 put load_wall_s "$load_wall"
-put load_cpu_s "$(python3 -c "print(round($load_user + $load_sys, 1))")"
-put load_maxrss_kb "$load_maxrss"
+put load_cpu_s "$load_cpu"
+put load_maxrss_kb "$load_hwm"
 put load_rate "$(python3 -c "print(round($N / max($load_end - $load_start, 1e-9)))")"
 put load_demo_line "$(grep '^demo:' "$TMP/load.err" || true)"
 db_bytes=$(stat -c %s "$DB")
 wal_bytes=$( [[ -f "$DB-wal" ]] && stat -c %s "$DB-wal" || echo 0)
 put db_bytes "$db_bytes"
 put wal_bytes "$wal_bytes"
-log "loaded in ${load_wall}s (CPU ${load_user}+${load_sys}s), db $((db_bytes / 1048576)) MiB"
+log "loaded in ${load_wall}s (CPU ${load_cpu}s), db $((db_bytes / 1048576)) MiB"
 
 # Facts about the data set, straight from SQLite (read-only, before serving).
 put db_customers "$(sqlite3 "$DB" 'SELECT count(*) FROM customer')"
