@@ -981,8 +981,7 @@ class SqliteStore final : public Store {
 Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
   std::string from = " FROM customer c";
   std::string where = " WHERE 1 = 1";
-  std::string order;
-  std::vector<SqlValue> join_args, args;
+  std::vector<SqlValue> args;
   enum class Key { kId, kUpdated, kCreated, kName } key = Key::kId;
   bool descending = true;
   std::string id_column = "c.id";
@@ -1085,56 +1084,78 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
   std::string sort_column = key == Key::kUpdated ? "c.updated_at"
                             : key == Key::kCreated ? "c.created_at"
                             : key == Key::kName ? "c.name_sort" : "";
-  if (!q.after.empty()) {
+  // A page is read by one or two queries ("segments"), each a condition added to
+  // the shared WHERE with its own ORDER BY. After a cursor on a sort column, rows
+  // tied with the cursor's value are read first (value = v AND id beyond the
+  // cursor), then rows past the value. A single row-value comparison
+  // `(col, id) < (v, id)` would be used by SQLite only as a range on `col`, so a
+  // page after many tied rows would step over all of them.
+  struct Segment {
+    std::string condition;
+    std::vector<SqlValue> args;
+    std::string order;
+  };
+  std::vector<Segment> segments;
+  const std::string full_order = key == Key::kId
+                                     ? " ORDER BY " + id_column + dir
+                                     : " ORDER BY " + sort_column + dir + ", c.id" + dir;
+  if (q.after.empty()) {
+    segments.push_back({"", {}, full_order});
+  } else {
     auto parts = sqlite::DecodeCursor(q.after, key == Key::kId ? 1 : 2);
     if (!parts) return Status::InvalidField("after", "not a cursor this server issued for this sort");
     auto id = ParseInt64(parts->back());
     if (!id) return Status::InvalidField("after", "not a cursor this server issued");
     if (key == Key::kId) {
-      where += " AND " + id_column + " " + cmp + " ?";
-      args.emplace_back(*id);
-    } else if (key == Key::kName) {
-      auto sort_key = Unhex((*parts)[0]);
-      if (!sort_key) return Status::InvalidField("after", "not a cursor this server issued");
-      where += " AND (" + sort_column + ", c.id) " + cmp + " (?, ?)";
-      args.emplace_back(SqlBlob{*sort_key});
-      args.emplace_back(*id);
+      segments.push_back({" AND " + id_column + " " + cmp + " ?", {*id}, full_order});
     } else {
-      auto v = ParseInt64((*parts)[0]);
-      if (!v) return Status::InvalidField("after", "not a cursor this server issued");
-      where += " AND (" + sort_column + ", c.id) " + cmp + " (?, ?)";
-      args.emplace_back(*v);
-      args.emplace_back(*id);
+      SqlValue value;
+      if (key == Key::kName) {
+        auto sort_key = Unhex((*parts)[0]);
+        if (!sort_key) return Status::InvalidField("after", "not a cursor this server issued");
+        value = SqlBlob{*sort_key};
+      } else {
+        auto v = ParseInt64((*parts)[0]);
+        if (!v) return Status::InvalidField("after", "not a cursor this server issued");
+        value = *v;
+      }
+      segments.push_back({" AND " + sort_column + " = ? AND c.id " + cmp + " ?", {value, *id},
+                          std::string(" ORDER BY c.id") + dir});
+      segments.push_back({" AND " + sort_column + " " + cmp + " ?", {value}, full_order});
     }
   }
-  if (key == Key::kId) {
-    order = " ORDER BY " + id_column + dir;
-  } else {
-    order = " ORDER BY " + sort_column + dir + ", c.id" + dir;
-  }
-  std::string sql = std::string("SELECT ") + kCustomerColumns + from + where + order + " LIMIT ?";
-  args.emplace_back(static_cast<int64_t>(q.limit + 1));
 
   auto db = readers_.Acquire();
-  GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
-  BindAll(st, args);
   Page<Customer> page;
   std::string last_sort_value;
-  for (;;) {
-    GX_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == q.limit) {
-      const Customer& last = page.items.back();
-      std::vector<std::string> parts;
-      if (key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
-      if (key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
-      if (key == Key::kName) parts.push_back(Hex(last_sort_value));
-      parts.push_back(std::to_string(last.id));
-      page.next = sqlite::EncodeCursor(parts);
-      break;
+  bool more = false;
+  for (const Segment& seg : segments) {
+    if (more) break;
+    std::string sql = std::string("SELECT ") + kCustomerColumns + from + where + seg.condition +
+                      seg.order + " LIMIT ?";
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
+    BindAll(st, args);
+    BindAll(st, seg.args);
+    st.Bind(static_cast<int64_t>(q.limit + 1 - static_cast<int>(page.items.size())));
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      if (static_cast<int>(page.items.size()) == q.limit) {
+        more = true;
+        break;
+      }
+      page.items.push_back(ReadCustomer(st));
+      if (key == Key::kName) last_sort_value = st.Blob(22);
     }
-    page.items.push_back(ReadCustomer(st));
-    if (key == Key::kName) last_sort_value = st.Blob(22);
+  }
+  if (more) {
+    const Customer& last = page.items.back();
+    std::vector<std::string> parts;
+    if (key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
+    if (key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
+    if (key == Key::kName) parts.push_back(Hex(last_sort_value));
+    parts.push_back(std::to_string(last.id));
+    page.next = sqlite::EncodeCursor(parts);
   }
   return page;
 }
