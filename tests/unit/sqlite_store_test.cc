@@ -100,6 +100,30 @@ TEST_F(SqliteStoreTest, AuditRowsWrittenWithEachChange) {
   EXPECT_EQ(page->items[1].action, "create");
 }
 
+TEST_F(SqliteStoreTest, ConcurrentRenamesKeepBothSearchIndexesExact) {
+  constexpr int kCustomers = 16;
+  std::vector<Customer> created;
+  for (int i = 0; i < kCustomers; ++i) {
+    auto c = store_->CreateCustomer(Org("旧号" + std::to_string(i) + "公司"), Audit("create"));
+    ASSERT_TRUE(c.ok());
+    created.push_back(*c);
+  }
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCustomers; ++i) {
+    threads.emplace_back([&, i] {
+      Customer c = created[i];
+      c.name = "新号" + std::to_string(i) + "集团";
+      EXPECT_TRUE(store_->UpdateCustomer(c, Audit("update")).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(Search(*store_, "旧号").empty());
+  EXPECT_TRUE(Search(*store_, "公司").empty());
+  EXPECT_EQ(Search(*store_, "新号").size(), static_cast<size_t>(kCustomers));
+  EXPECT_EQ(Search(*store_, "新号7集团"), (std::vector<std::string>{"新号7集团"}));
+  EXPECT_EQ(*store_->IntegrityCheck(), "ok");
+}
+
 TEST_F(SqliteStoreTest, ExternalIdIsUnique) {
   Customer a = Org("甲公司");
   a.external_id = "ERP-1";

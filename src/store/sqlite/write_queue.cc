@@ -38,6 +38,8 @@ Status WriteQueue::RunExclusive(const std::function<Status(Connection&)>& fn) {
   return fut.get();
 }
 
+void WriteQueue::DeferToBatchEnd(Job fn) { deferred_.push_back(std::move(fn)); }
+
 void WriteQueue::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -76,43 +78,51 @@ void WriteQueue::Loop() {
 }
 
 void WriteQueue::RunBatch(std::deque<std::unique_ptr<Pending>>& batch) {
+  deferred_.clear();
   Status begin = writer_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (auto& p : batch) p->done.set_value(begin);
     return;
   }
+  std::vector<Status> results;
+  results.reserve(batch.size());
   // A lone job needs no SAVEPOINT: if it fails the whole transaction is rolled
   // back. (Savepoints also make SQLite keep a statement journal that each later
   // statement walks, which turns one large job, a bulk load, quadratic.)
-  if (batch.size() == 1) {
-    Status s = batch.front()->job(*writer_);
-    Status end = s.ok() ? writer_->Exec("COMMIT") : writer_->Exec("ROLLBACK");
-    if (s.ok() && !end.ok()) {
-      (void)writer_->Exec("ROLLBACK");
-      s = end;
-    }
-    batch.front()->done.set_value(std::move(s));
-    return;
-  }
-  std::vector<Status> results;
-  results.reserve(batch.size());
+  const bool lone = batch.size() == 1;
   for (auto& p : batch) {
-    Status s = writer_->Exec("SAVEPOINT job");
+    const size_t deferred_before = deferred_.size();
+    Status s = lone ? Status::Ok() : writer_->Exec("SAVEPOINT job");
     if (s.ok()) {
       s = p->job(*writer_);
-      if (s.ok()) {
+      if (lone) {
+        // Nothing to release; a failure rolls back below.
+      } else if (s.ok()) {
         s = writer_->Exec("RELEASE job");
       } else {
         (void)writer_->Exec("ROLLBACK TO job");
         (void)writer_->Exec("RELEASE job");
       }
     }
+    if (!s.ok()) deferred_.resize(deferred_before);
     results.push_back(std::move(s));
   }
-  Status commit = writer_->Exec("COMMIT");
-  if (!commit.ok()) {
+  Status end;
+  if (lone && !results.front().ok()) {
+    end = results.front();
+  } else {
+    for (auto& fn : deferred_) {
+      end = fn(*writer_);
+      if (!end.ok()) break;
+    }
+    if (end.ok()) end = writer_->Exec("COMMIT");
+  }
+  deferred_.clear();
+  if (!end.ok()) {
     (void)writer_->Exec("ROLLBACK");
-    for (auto& p : batch) p->done.set_value(commit);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->done.set_value(results[i].ok() ? end : std::move(results[i]));
+    }
     return;
   }
   for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));

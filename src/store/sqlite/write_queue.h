@@ -33,6 +33,14 @@ class WriteQueue {
   // Commits everything queued so far, then stops the thread. Idempotent.
   void Stop();
 
+  // Called from inside a job (on the writer thread): runs `fn` after every job
+  // of the current batch, just before COMMIT, and only if the calling job
+  // succeeds. Used for FTS5 writes: FTS5 flushes its pending terms at every
+  // SAVEPOINT once it is part of a transaction, so touching it last keeps the
+  // per-job savepoints cheap and lets a whole batch go into one FTS segment.
+  // If a deferred write fails, every job of the batch fails.
+  void DeferToBatchEnd(Job fn);
+
   // Runs `fn` on the writer connection outside any transaction, between batches
   // (checkpoints, backups).
   Status RunExclusive(const std::function<Status(Connection&)>& fn);
@@ -51,6 +59,7 @@ class WriteQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Pending>> queue_;
+  std::vector<Job> deferred_;  // writer thread only
   bool stopping_ = false;
   std::thread thread_;
 };
