@@ -250,6 +250,22 @@ HttpResponse Api::Dispatch(const HttpRequest& r, std::string& route_pattern) {
   }
 }
 
+std::string Api::OwnerName(int64_t user_id) {
+  constexpr auto kTtl = std::chrono::seconds(5);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::shared_lock lock(owner_names_mu_);
+    auto it = owner_names_.find(user_id);
+    if (it != owner_names_.end() && now - it->second.second < kTtl) return it->second.first;
+  }
+  auto u = store_.GetUser(user_id);
+  std::string name = u.ok() ? u->display_name : "";
+  std::unique_lock lock(owner_names_mu_);
+  if (owner_names_.size() > 10000) owner_names_.clear();
+  owner_names_[user_id] = {name, now};
+  return name;
+}
+
 const std::string& Api::OpenApiJson() {
   static const std::string kSpec =
 #include "openapi.json.inc"
@@ -278,9 +294,7 @@ void Api::AddRoutes() {
   auto user_names = [this](const std::vector<int64_t>& ids) {
     std::unordered_map<int64_t, std::string> names;
     for (int64_t id : ids) {
-      if (names.count(id)) continue;
-      auto u = store_.GetUser(id);
-      names[id] = u.ok() ? u->display_name : "";
+      if (!names.count(id)) names[id] = OwnerName(id);
     }
     return names;
   };

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <shared_mutex>
+#include <unordered_map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +48,10 @@ class Api {
   void AddRoutes();
   HttpResponse Dispatch(const HttpRequest& r, std::string& route_pattern);
   Result<Principal> Authenticate(const HttpRequest& r, bool unsafe);
+  // Display names of owners for list and record answers. Cached for a few
+  // seconds: every answer would otherwise read the user table again, and a
+  // renamed user showing the old name briefly is harmless (no decision uses it).
+  std::string OwnerName(int64_t user_id);
 
   Store& store_;
   const Clock& clock_;
@@ -57,6 +64,9 @@ class Api {
   StaticFiles static_files_;
   std::atomic<bool> ready_{false};
   std::function<std::map<std::string, double>()> gauges_;
+  std::shared_mutex owner_names_mu_;
+  std::unordered_map<int64_t, std::pair<std::string, std::chrono::steady_clock::time_point>>
+      owner_names_;
 };
 
 }  // namespace guanxi::http

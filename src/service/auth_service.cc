@@ -91,9 +91,9 @@ Result<AuthenticatedSession> AuthService::AuthenticateSession(const std::string&
 
 Result<Principal> AuthService::AuthenticateBearer(const std::string& token) {
   if (token.empty() || token.size() > 256) return Status::Unauthenticated("invalid API token");
-  auto t = store_.UseApiToken(Sha256Hex(token), clock_.Now());
-  if (!t.ok()) return Status::Unauthenticated("invalid API token");
-  return ActiveUser(t->user_id);
+  auto user = store_.UseApiToken(Sha256Hex(token), clock_.Now());
+  if (!user.ok() || user->disabled) return Status::Unauthenticated("invalid API token");
+  return PrincipalOf(*user);
 }
 
 Status AuthService::Logout(const std::string& session_token) {

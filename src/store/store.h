@@ -133,8 +133,9 @@ class Store {
   virtual Result<Session> GetSession(const std::string& id_hash, UnixSeconds now) = 0;
   virtual Status DeleteSession(const std::string& id_hash) = 0;
   virtual Result<ApiToken> CreateApiToken(ApiToken t, AuditEntry audit) = 0;
-  // Finds a token by hash and records its use (last_used_at, at most once a minute).
-  virtual Result<ApiToken> UseApiToken(const std::string& token_hash, UnixSeconds now) = 0;
+  // The user a token (by hash) belongs to, in one read; records the token's use
+  // (last_used_at, at most once a minute).
+  virtual Result<User> UseApiToken(const std::string& token_hash, UnixSeconds now) = 0;
   virtual Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) = 0;
   virtual Status DeleteApiToken(int64_t user_id, int64_t token_id, AuditEntry audit) = 0;
 

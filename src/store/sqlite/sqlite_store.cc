@@ -801,27 +801,31 @@ class SqliteStore final : public Store {
     return t;
   }
 
-  Result<ApiToken> UseApiToken(const std::string& token_hash, UnixSeconds now) override {
-    ApiToken t;
+  Result<User> UseApiToken(const std::string& token_hash, UnixSeconds now) override {
+    User u;
+    int64_t token_id = 0;
+    std::optional<int64_t> last_used;
     {
       auto db = readers_.Acquire();
       GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
-          "SELECT id, user_id, name, token_hash, created_at, last_used_at FROM api_token "
-          "WHERE token_hash = ?"));
+          "SELECT u.id, u.version, u.login, u.display_name, u.role, u.team_id, u.password_hash, "
+          "u.disabled, u.created_at, u.updated_at, t.id, t.last_used_at "
+          "FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ?"));
       st.Bind(token_hash);
       GX_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) return Status::NotFound("no such token");
-      t = ApiToken{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Int(4), st.OptInt(5)};
+      u = ReadUser(st);
+      token_id = st.Int(10);
+      last_used = st.OptInt(11);
     }
-    if (!t.last_used_at || *t.last_used_at < now - 60) {
+    if (!last_used || *last_used < now - 60) {
       GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
         GX_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE api_token SET last_used_at = ? WHERE id = ?"));
-        st.Bind(now).Bind(t.id);
+        st.Bind(now).Bind(token_id);
         return st.Run();
       }));
-      t.last_used_at = now;
     }
-    return t;
+    return u;
   }
 
   Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override {
