@@ -46,6 +46,12 @@ class Api {
  private:
   struct Context;
   void AddRoutes();
+  void AddCustomerRoutes();  // api_customers.cc
+  void AddAdminRoutes();     // api_admin.cc: session, meta, users, teams, tokens, audit
+  // Wraps a handler taking (request, path params, principal) into one that
+  // authenticates first (defined in api_internal.h).
+  template <typename Fn>
+  RouteHandler Authed(Fn fn);
   HttpResponse Dispatch(const HttpRequest& r, std::string& route_pattern);
   Result<Principal> Authenticate(const HttpRequest& r, bool unsafe);
   // Display names of owners for list and record answers. Cached for a few

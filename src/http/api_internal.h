@@ -1,0 +1,73 @@
+// Internal to src/http: helpers shared by the API's route files
+// (api.cc, api_customers.cc, api_admin.cc). Not a public header.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/customer.h"
+#include "domain/customer_json.h"
+#include "domain/json_input.h"
+#include "domain/status.h"
+#include "http/api.h"
+#include "http/problem.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace guanxi::http::internal {
+
+inline constexpr char kSessionCookie[] = "gx_session";
+
+// A positive decimal id, or nullopt.
+std::optional<int64_t> ParseId(std::string_view s);
+HttpResponse JsonOk(int status, std::string body);
+HttpResponse NoContent();
+// The value of cookie `name` in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name);
+void AddETag(HttpResponse& r, int64_t version);
+bool IsJsonContentType(std::string_view ct);
+// Read every writable field present in `in` onto the record.
+void ReadCustomerFields(JsonObjectReader& in, Customer& c);
+void ReadContactFields(JsonObjectReader& in, Contact& c);
+// The request body as a JSON object (InvalidArgument → answer 400).
+Result<JsonObjectReader> ParseBody(const HttpRequest& r);
+// The first path parameter as an id.
+std::optional<int64_t> IdParam(const PathParams& p);
+HttpResponse BadId();
+// The version in If-Match: FailedPrecondition when absent, InvalidArgument when malformed.
+Result<int64_t> IfMatch(const HttpRequest& r);
+// 428 for a missing If-Match, 400 for a malformed one.
+HttpResponse IfMatchProblem(const Status& s);
+HttpResponse ContactResponse(int status, const Contact& c);
+
+// Builds a JSON document with a writer: JsonDoc([&](JsonWriter& w) { ... }).
+template <typename Fn>
+std::string JsonDoc(Fn&& fn) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  fn(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace guanxi::http::internal
+
+namespace guanxi::http {
+
+template <typename Fn>
+RouteHandler Api::Authed(Fn fn) {
+  return [this, fn](const HttpRequest& r, const PathParams& p) -> HttpResponse {
+    bool unsafe = r.method != "GET" && r.method != "HEAD";
+    auto principal = Authenticate(r, unsafe);
+    if (!principal.ok()) {
+      auto resp = ProblemFrom(principal.status());
+      if (resp.status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"guanxi\"");
+      return resp;
+    }
+    return fn(r, p, *principal);
+  };
+}
+
+}  // namespace guanxi::http
