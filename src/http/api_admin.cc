@@ -34,16 +34,7 @@ void Api::AddAdminRoutes() {
       }
       return resp;
     }
-    auto resp = JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("user");
-      w.StartObject();
-      WriteUserFields(w, res->user);
-      w.EndObject();
-      w.Key("csrf_token");
-      WriteString(w, res->csrf_token);
-      w.EndObject();
-    }));
+    auto resp = JsonOk(200, SessionJson(res->user, res->csrf_token));
     std::string cookie = std::string(kSessionCookie) + "=" + res->session_token +
                          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                          std::to_string(res->max_age_seconds);
@@ -58,16 +49,7 @@ void Api::AddAdminRoutes() {
     if (!s.ok()) return ProblemFrom(s.status());
     auto user = store_.GetUser(s->principal.user_id);
     if (!user.ok()) return ProblemFrom(user.status());
-    auto resp = JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("user");
-      w.StartObject();
-      WriteUserFields(w, *user);
-      w.EndObject();
-      w.Key("csrf_token");
-      WriteString(w, s->csrf_token);
-      w.EndObject();
-    }));
+    auto resp = JsonOk(200, SessionJson(*user, s->csrf_token));
     resp.headers.emplace_back("Cache-Control", "no-store");
     return resp;
   });
@@ -133,16 +115,7 @@ void Api::AddAdminRoutes() {
     auto list = users_.List(p);
     if (!list.ok()) return ProblemFrom(list.status());
     auto teams = team_names();
-    return JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& u : *list) write_user(w, u, teams);
-      w.EndArray();
-      w.Key("next");
-      w.Null();
-      w.EndObject();
-    }));
+    return JsonOk(200, PageJson(*list, [&](JsonWriter& w, const User& u) { write_user(w, u, teams); }));
   }));
   auto user_response = [write_user, team_names](int status, const User& u) {
     auto teams = team_names();
@@ -240,16 +213,7 @@ void Api::AddAdminRoutes() {
                                                               const Principal& p) {
     auto list = users_.ListTeams(p);
     if (!list.ok()) return ProblemFrom(list.status());
-    return JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& t : *list) team_json(w, t);
-      w.EndArray();
-      w.Key("next");
-      w.Null();
-      w.EndObject();
-    }));
+    return JsonOk(200, PageJson(*list, team_json));
   }));
   router_.Add("POST", "/api/v1/teams", authed([this, parse_body, team_json](
                                                  const HttpRequest& r, const PathParams&,
@@ -289,11 +253,7 @@ void Api::AddAdminRoutes() {
                                                      const Principal& p) {
     auto list = auth_.ListApiTokens(p);
     if (!list.ok()) return ProblemFrom(list.status());
-    return JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& t : *list) {
+    return JsonOk(200, PageJson(*list, [](JsonWriter& w, const ApiToken& t) {
         w.StartObject();
         w.Key("id");
         w.Int64(t.id);
@@ -304,11 +264,6 @@ void Api::AddAdminRoutes() {
         w.Key("last_used_at");
         if (t.last_used_at) WriteString(w, FormatUtc(*t.last_used_at)); else w.Null();
         w.EndObject();
-      }
-      w.EndArray();
-      w.Key("next");
-      w.Null();
-      w.EndObject();
     }));
   }));
   router_.Add("POST", "/api/v1/tokens", authed([this, parse_body](const HttpRequest& r,
@@ -370,11 +325,7 @@ void Api::AddAdminRoutes() {
       }
       return ProblemFrom(page.status());
     }
-    return JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& a : page->items) {
+    return JsonOk(200, PageJson(page->items, [](JsonWriter& w, const AuditEntry& a) {
         w.StartObject();
         w.Key("id");
         w.Int64(a.id);
@@ -398,12 +349,7 @@ void Api::AddAdminRoutes() {
         if (a.after.empty()) w.Null();
         else w.RawValue(a.after.data(), a.after.size(), rapidjson::kObjectType);
         w.EndObject();
-      }
-      w.EndArray();
-      w.Key("next");
-      if (page->next) WriteString(w, *page->next); else w.Null();
-      w.EndObject();
-    }));
+    }, page->next));
   }), {"entity", "entity_id", "limit", "after"});
 }
 

@@ -1,6 +1,5 @@
 // Routes of the customer archive: /api/v1/customers and /api/v1/contacts.
 #include <map>
-#include <unordered_map>
 
 #include "domain/phone.h"
 #include "domain/search_text.h"
@@ -18,32 +17,24 @@ void Api::AddCustomerRoutes() {
   const auto if_match = &IfMatch;
   const auto if_match_problem = &IfMatchProblem;
   const auto contact_response = &ContactResponse;
-  auto user_names = [this](const std::vector<int64_t>& ids) {
-    std::unordered_map<int64_t, std::string> names;
-    for (int64_t id : ids) {
-      if (!names.count(id)) names[id] = OwnerName(id);
-    }
-    return names;
-  };
-  auto write_customer = [](JsonWriter& w, const Customer& c, const std::string& owner_name) {
+  // A customer as answered: its fields plus the owner's name and the phone's region.
+  auto write_customer = [this](JsonWriter& w, const Customer& c) {
     w.StartObject();
     WriteCustomerFields(w, c);
     w.Key("owner_name");
-    WriteString(w, owner_name);
+    WriteString(w, c.owner_user_id ? OwnerName(*c.owner_user_id) : std::string());
     w.Key("phone_region");
     WriteString(w, c.phone.empty() ? std::string() : PhoneRegion(c.phone));
     w.EndObject();
   };
-  auto customer_response = [user_names, write_customer](int status, const Customer& c) {
-    std::string owner;
-    if (c.owner_user_id) owner = user_names({*c.owner_user_id})[*c.owner_user_id];
-    auto resp = JsonOk(status, JsonDoc([&](JsonWriter& w) { write_customer(w, c, owner); }));
+  auto customer_response = [write_customer](int status, const Customer& c) {
+    auto resp = JsonOk(status, JsonDoc([&](JsonWriter& w) { write_customer(w, c); }));
     AddETag(resp, c.version);
     return resp;
   };
 
   // --- customers ---
-  router_.Add("GET", "/api/v1/customers", authed([this, user_names, write_customer](
+  router_.Add("GET", "/api/v1/customers", authed([this, write_customer](
                                                     const HttpRequest& r, const PathParams&,
                                                     const Principal& p) {
     CustomerQuery q;
@@ -96,19 +87,7 @@ void Api::AddCustomerRoutes() {
       }
       return ProblemFrom(page.status());
     }
-    std::vector<int64_t> owners;
-    for (const auto& c : page->items) if (c.owner_user_id) owners.push_back(*c.owner_user_id);
-    auto names = user_names(owners);
-    return JsonOk(200, JsonDoc([&](JsonWriter& w) {
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& c : page->items) write_customer(w, c, c.owner_user_id ? names[*c.owner_user_id] : "");
-      w.EndArray();
-      w.Key("next");
-      if (page->next) WriteString(w, *page->next); else w.Null();
-      w.EndObject();
-    }));
+    return JsonOk(200, PageJson(page->items, write_customer, page->next));
   }), {"q", "owner", "tag", "source", "province", "relationship", "stage", "archived", "sort",
         "limit", "after"});
   router_.Add("POST", "/api/v1/customers", authed([this, parse_body, customer_response](
@@ -182,18 +161,9 @@ void Api::AddCustomerRoutes() {
                 if (!id) return bad_id();
                 auto list = customers_.ListContacts(p, *id);
                 if (!list.ok()) return ProblemFrom(list.status());
-                return JsonOk(200, JsonDoc([&](JsonWriter& w) {
+                return JsonOk(200, PageJson(*list, [](JsonWriter& w, const Contact& c) {
                   w.StartObject();
-                  w.Key("items");
-                  w.StartArray();
-                  for (const auto& c : *list) {
-                    w.StartObject();
-                    WriteContactFields(w, c);
-                    w.EndObject();
-                  }
-                  w.EndArray();
-                  w.Key("next");
-                  w.Null();
+                  WriteContactFields(w, c);
                   w.EndObject();
                 }));
               }));

@@ -100,13 +100,8 @@ void ReadCustomerFields(JsonObjectReader& in, Customer& c) {
   in.NullableString("email", c.email);
   in.NullableString("notes", c.notes);
   in.NullableString("external_id", c.external_id);
-  for (const char* ro : {"id", "version", "archived", "created_at", "updated_at", "owner_name",
-                         "phone_region"}) {
-    if (in.Has(ro)) {
-      in.Accept(ro);
-      in.AddError(ro, "is read-only");
-    }
-  }
+  RejectReadOnly(in, {"id", "version", "archived", "created_at", "updated_at", "owner_name",
+                      "phone_region"});
 }
 
 void ReadContactFields(JsonObjectReader& in, Contact& c) {
@@ -127,12 +122,29 @@ void ReadContactFields(JsonObjectReader& in, Contact& c) {
   }
   in.NullableString("birthday", c.birthday);
   in.NullableString("notes", c.notes);
-  for (const char* ro : {"id", "version", "created_at", "updated_at"}) {
-    if (in.Has(ro)) {
-      in.Accept(ro);
-      in.AddError(ro, "is read-only");
+  RejectReadOnly(in, {"id", "version", "created_at", "updated_at"});
+}
+
+void RejectReadOnly(JsonObjectReader& in, std::initializer_list<const char*> fields) {
+  for (const char* name : fields) {
+    if (in.Has(name)) {
+      in.Accept(name);
+      in.AddError(name, "is read-only");
     }
   }
+}
+
+std::string SessionJson(const User& user, const std::string& csrf_token) {
+  return JsonDoc([&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("user");
+    w.StartObject();
+    WriteUserFields(w, user);
+    w.EndObject();
+    w.Key("csrf_token");
+    WriteString(w, csrf_token);
+    w.EndObject();
+  });
 }
 
 Result<JsonObjectReader> ParseBody(const HttpRequest& r) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,28 @@ std::string JsonDoc(Fn&& fn) {
   fn(w);
   return std::string(buf.GetString(), buf.GetSize());
 }
+
+// A list answer {"items":[...],"next":cursor|null}; `write_item` writes one item.
+template <typename Items, typename WriteItem>
+std::string PageJson(const Items& items, WriteItem&& write_item,
+                     const std::optional<std::string>& next = std::nullopt) {
+  return JsonDoc([&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("items");
+    w.StartArray();
+    for (const auto& item : items) write_item(w, item);
+    w.EndArray();
+    w.Key("next");
+    if (next) WriteString(w, *next); else w.Null();
+    w.EndObject();
+  });
+}
+
+// The body of POST and GET /api/v1/session: {"user":{...},"csrf_token":"..."}.
+std::string SessionJson(const User& user, const std::string& csrf_token);
+
+// Marks fields a client may send back but not change; each present one is an error.
+void RejectReadOnly(JsonObjectReader& in, std::initializer_list<const char*> fields);
 
 }  // namespace guanxi::http::internal
 
