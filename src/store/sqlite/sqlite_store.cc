@@ -14,6 +14,7 @@
 
 #include "domain/collation.h"
 #include "domain/customer_json.h"
+#include "domain/encoding.h"
 #include "domain/search_text.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/cursor.h"
@@ -147,33 +148,6 @@ std::string JsonObjectWithName(const std::string& name) {
   WriteString(w, name);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
-std::optional<std::string> Unhex(std::string_view hex) {
-  if (hex.size() % 2) return std::nullopt;
-  auto val = [](char ch) -> int {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = val(hex[i]), lo = val(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
 }
 
 std::optional<int64_t> ParseInt64(const std::string& s) {
@@ -1133,7 +1107,7 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
     } else {
       SqlValue value;
       if (key == Key::kName) {
-        auto sort_key = Unhex((*parts)[0]);
+        auto sort_key = HexDecode((*parts)[0]);
         if (!sort_key) return Status::InvalidField("after", "not a cursor this server issued");
         value = SqlBlob{*sort_key};
       } else {
@@ -1175,7 +1149,7 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
     std::vector<std::string> parts;
     if (key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
     if (key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
-    if (key == Key::kName) parts.push_back(Hex(last_sort_value));
+    if (key == Key::kName) parts.push_back(HexEncode(last_sort_value));
     parts.push_back(std::to_string(last.id));
     page.next = sqlite::EncodeCursor(parts);
   }
