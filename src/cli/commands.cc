@@ -36,15 +36,64 @@ int Usage(const std::string& msg) {
   return 2;
 }
 
-// Opens the store named by --db (and --sync), or prints why not.
-std::unique_ptr<Store> OpenStore(const Args& a, std::string* error, int writer_cache_mib = 32) {
-  auto db = a.Get("db");
-  if (!db || db->empty()) {
-    *error = "--db PATH is required";
-    return nullptr;
+std::optional<int64_t> ParsePositive(const std::string& s) {
+  try {
+    size_t pos = 0;
+    long long v = std::stoll(s, &pos);
+    if (pos != s.size() || v < 0) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// The database name as it may be printed: a PostgreSQL URL's password hidden.
+std::string Redacted(const std::string& db) {
+  if (!IsPostgresUrl(db)) return db;
+  std::string out = db;
+  size_t scheme = out.find("://");
+  size_t at = out.find('@', scheme + 3);
+  size_t colon = out.find(':', scheme + 3);
+  if (at != std::string::npos && colon != std::string::npos && colon < at) {
+    out.replace(colon + 1, at - colon - 1, "***");
+  }
+  size_t pw = out.find("password=");
+  if (pw != std::string::npos) {
+    size_t end = out.find('&', pw);
+    out.replace(pw + 9, (end == std::string::npos ? out.size() : end) - pw - 9, "***");
+  }
+  return out;
+}
+
+// Opens an SQLite file or a PostgreSQL URL, or says why not.
+std::unique_ptr<Store> OpenDatabase(const std::string& db, const Args& a, std::string* error,
+                                    int writer_cache_mib = 32) {
+  if (IsPostgresUrl(db)) {
+    if (a.Get("sync")) {
+      *error = "--sync applies to SQLite files; PostgreSQL's durability is its own configuration";
+      return nullptr;
+    }
+    PostgresOptions o;
+    o.url = db;
+    // A server needs a connection per concurrent request and hears other
+    // replicas' changes; a one-shot command needs neither.
+    const bool serving = !a.command.empty() && a.command[0] == "serve";
+    o.listen_for_changes = serving;
+    auto pool = ParsePositive(a.GetOr("pool", serving ? "16" : "2"));
+    if (!pool || *pool < 1 || *pool > 1000) {
+      *error = "--pool must be 1..1000";
+      return nullptr;
+    }
+    o.pool_size = static_cast<int>(*pool);
+    auto store = OpenPostgresStore(o);
+    if (!store.ok()) {
+      *error = "cannot open " + Redacted(db) + ": " + store.status().message();
+      return nullptr;
+    }
+    return std::move(store).value();
   }
   SqliteOptions o;
-  o.path = *db;
+  o.path = db;
   o.synchronous = a.GetOr("sync", "full");
   o.writer_cache_mib = writer_cache_mib;
   auto parent = std::filesystem::path(o.path).parent_path();
@@ -58,21 +107,21 @@ std::unique_ptr<Store> OpenStore(const Args& a, std::string* error, int writer_c
   return std::move(store).value();
 }
 
+// Opens the store named by --db (and --sync, --pool), or prints why not.
+std::unique_ptr<Store> OpenStore(const Args& a, std::string* error, int writer_cache_mib = 32) {
+  auto db = a.Get("db");
+  if (!db || db->empty()) {
+    *error = "--db PATH|URL is required";
+    return nullptr;
+  }
+  return OpenDatabase(*db, a, error, writer_cache_mib);
+}
+
 #define GX_OPEN_STORE_OR_RETURN(var, args, ...)                \
   std::string open_error_;                                     \
   auto var = OpenStore(args, &open_error_ __VA_OPT__(,) __VA_ARGS__); \
   if (!var) return open_error_.rfind("--db", 0) == 0 ? Usage(open_error_) : Fail(open_error_)
 
-std::optional<int64_t> ParsePositive(const std::string& s) {
-  try {
-    size_t pos = 0;
-    long long v = std::stoll(s, &pos);
-    if (pos != s.size() || v < 0) return std::nullopt;
-    return v;
-  } catch (...) {
-    return std::nullopt;
-  }
-}
 
 std::string ReadPasswordFromStdin() {
   std::string pw;
@@ -153,7 +202,7 @@ Status ForEachCustomer(Store& store, CustomerQuery q, const std::function<void(c
 }  // namespace
 
 int Serve(const Args& a) {
-  if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync"}); !s.ok()) {
+  if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync", "pool"}); !s.ok()) {
     return Usage(s.message());
   }
   // Block the shutdown signals before any thread starts, so only sigwait sees them.
@@ -224,6 +273,83 @@ int DbMigrate(const Args& a) {
   GX_OPEN_STORE_OR_RETURN(store, a);
   store->Close();
   std::printf("schema at version %d\n", LatestSchemaVersion());
+  return 0;
+}
+
+int DbCopy(const Args& a) {
+  if (Status s = CheckAllowed(a, {"from", "to", "format"}); !s.ok()) return Usage(s.message());
+  auto from = a.Get("from");
+  auto to = a.Get("to");
+  if (!from || from->empty() || !to || to->empty()) return Usage("--from and --to are required");
+  std::string format = a.GetOr("format", "text");
+  if (format != "text" && format != "json") return Usage("--format must be text or json");
+  if (*from == *to) return Usage("--from and --to name the same database");
+  if (!IsPostgresUrl(*to) && std::filesystem::exists(*to)) {
+    return Fail(*to + " exists; copy into a new file (or an empty PostgreSQL database)");
+  }
+  if (!IsPostgresUrl(*from) && !std::filesystem::exists(*from)) return Fail(*from + " does not exist");
+  std::string error;
+  auto source = OpenDatabase(*from, a, &error);
+  if (!source) return Fail(error);
+  auto dest = OpenDatabase(*to, a, &error, 512);
+  if (!dest) {
+    source->Close();
+    return Fail(error);
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::vector<TableCopyReport> report;
+  Status s = CopyStore(*source, *dest, &report);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  source->Close();
+  dest->Close();
+  if (!s.ok() && report.empty()) {
+    // Nothing landed (the destination's transaction rolled back). A new SQLite
+    // file holding only the empty schema is removed so a retry can use the name.
+    if (!IsPostgresUrl(*to)) {
+      std::error_code ec;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(*to + suffix, ec);
+    }
+    return Fail("copy failed, nothing was written: " + s.message());
+  }
+  if (format == "json") {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("ok");
+    w.Bool(s.ok());
+    w.Key("seconds");
+    w.Double(seconds);
+    w.Key("tables");
+    w.StartArray();
+    for (const auto& t : report) {
+      w.StartObject();
+      w.Key("table");
+      WriteString(w, t.table);
+      w.Key("source_rows");
+      w.Int64(t.source_rows);
+      w.Key("destination_rows");
+      w.Int64(t.destination_rows);
+      w.Key("source_sha256");
+      WriteString(w, t.source_checksum);
+      w.Key("destination_sha256");
+      WriteString(w, t.destination_checksum);
+      w.Key("matches");
+      w.Bool(t.matches());
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    std::printf("%s\n", buf.GetString());
+  } else {
+    std::printf("%-18s %12s %12s  %-16s %s\n", "table", "source", "copied", "sha256", "");
+    for (const auto& t : report) {
+      std::printf("%-18s %12lld %12lld  %-16s %s\n", t.table.c_str(),
+                  static_cast<long long>(t.source_rows), static_cast<long long>(t.destination_rows),
+                  t.source_checksum.substr(0, 16).c_str(), t.matches() ? "ok" : "DIFFERS");
+    }
+    std::printf("copied %s to %s in %.1f s\n", Redacted(*from).c_str(), Redacted(*to).c_str(), seconds);
+  }
+  if (!s.ok()) return Fail(s.message());
   return 0;
 }
 

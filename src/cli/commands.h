@@ -10,6 +10,7 @@ namespace guanxi::cli {
 int Serve(const Args& a);
 int DbMigrate(const Args& a);
 int DbCheck(const Args& a);
+int DbCopy(const Args& a);
 int Backup(const Args& a);
 int UserAdd(const Args& a);
 int TokenCreate(const Args& a);

@@ -12,8 +12,10 @@ namespace {
 constexpr char kUsage[] =
     "usage: guanxi <command> [options]\n"
     "\n"
-    "  serve --db PATH [--host H] [--port P] [--web-root DIR] [--threads N] [--sync full|normal]\n"
+    "  serve --db PATH|URL [--host H] [--port P] [--web-root DIR] [--threads N]\n"
+    "        [--sync full|normal] [--pool N]\n"
     "  db migrate --db PATH\n"
+    "  db copy --from PATH|URL --to PATH|URL [--format text|json]\n"
     "  db check --db PATH\n"
     "  backup --db PATH --out FILE\n"
     "  user add --db PATH --login L --role admin|manager|sales|service|analyst [--team T]\n"
@@ -25,6 +27,7 @@ constexpr char kUsage[] =
     "  customers export --db PATH [--format json|csv] [--out FILE]\n"
     "  version\n"
     "\n"
+    "--db takes an SQLite file or a PostgreSQL URL (postgresql://user@host:port/db).\n"
     "See docs/cli.md for every option.\n";
 
 }  // namespace
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
       {"serve", Serve},
       {"db migrate", DbMigrate},
       {"db check", DbCheck},
+      {"db copy", DbCopy},
       {"backup", Backup},
       {"user add", UserAdd},
       {"token create", TokenCreate},

@@ -1,6 +1,6 @@
 // Store: the one interface through which services read and write data.
 //
-// Implementations: store/sqlite (embedded default) and, later, store/postgres.
+// Implementations: store/sqlite (embedded default) and store/postgres.
 // Nothing above src/store/ sees SQL or a database type. Every method is
 // thread-safe. Writes are durable when the method returns OK (group commit may
 // batch several callers' writes into one transaction, but each caller's write is
@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,19 @@ struct AuditQuery {
   int limit = 50;
 };
 
+// Rows of one table in the portable form `guanxi db copy` and PostgreSQL
+// backups move between backends: the columns both schemas share, every value as
+// text (nullopt for NULL), in key order. Columns a backend derives (search text,
+// sort keys, grams, tag rows) are left out; the destination derives them.
+struct TableRows {
+  std::string table;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+// The portable tables, in an order in which they can be loaded.
+const std::vector<std::string>& PortableTables();
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -143,6 +157,30 @@ class Store {
   virtual Result<Page<AuditEntry>> ListAudit(const AuditQuery& q) = 0;
   virtual Status AppendAudit(AuditEntry audit) = 0;
 
+  // --- shared state ----------------------------------------------------------
+  // Failed-login events, shared by every server process on the database.
+  virtual Status RecordRateEvent(const std::string& key, UnixSeconds at) = 0;
+  // The times of `key`'s events after `since`, oldest first.
+  virtual Result<std::vector<UnixSeconds>> RateEvents(const std::string& key, UnixSeconds since) = 0;
+  // Forgets `key`'s events, and every event at or before `before` (any key).
+  virtual Status ClearRateEvents(const std::string& key, UnixSeconds before) = 0;
+
+  // Calls `fn(entity, id)` after each committed change to a user ("user"), team
+  // ("team") or token ("token") made by any server on this database, this one
+  // included, so caches stay correct across replicas. `fn` runs on a store
+  // thread and must be quick. Register before serving; registrations are kept.
+  // Entity "*" means changes may have been missed: forget everything cached.
+  virtual void OnChange(std::function<void(const std::string& entity, int64_t id)> fn) = 0;
+
+  // --- copy between backends -------------------------------------------------
+  // Streams every portable table (PortableTables() order) from one consistent
+  // snapshot, in chunks of at most `chunk_rows` rows.
+  virtual Status ExportTables(int chunk_rows, const std::function<Status(const TableRows&)>& sink) = 0;
+  // Loads chunks pulled from `next` (nullopt at the end) into this database,
+  // which must hold no customers, users or audit rows, in one transaction:
+  // all of it lands or none. Ids are kept; id sequences continue after them.
+  virtual Status ImportTables(const std::function<Result<std::optional<TableRows>>()>& next) = 0;
+
   // --- maintenance -----------------------------------------------------------
   // Runs the database's own consistency check; "ok" when sound.
   virtual Result<std::string> IntegrityCheck() = 0;
@@ -168,6 +206,41 @@ struct SqliteOptions {
 
 // Opens (creating if needed) an SQLite database and runs pending migrations.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+struct PostgresOptions {
+  std::string url;  // postgresql://user@host:port/dbname?… (libpq connection URI)
+  // Connections this process keeps open; requests beyond it wait for one.
+  int pool_size = 16;
+  // Keep a connection LISTENing for other replicas' changes (OnChange).
+  bool listen_for_changes = true;
+};
+
+// Connects to a PostgreSQL database and runs pending migrations under an
+// advisory lock (replicas starting together apply each migration once).
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+// One table of a copy: rows read from the source and, read back from the
+// destination after the copy, their count and a SHA-256 over the portable rows.
+struct TableCopyReport {
+  std::string table;
+  int64_t source_rows = 0;
+  int64_t destination_rows = 0;
+  std::string source_checksum;
+  std::string destination_checksum;
+  bool matches() const {
+    return source_rows == destination_rows && source_checksum == destination_checksum;
+  }
+};
+
+// Copies every portable table from `from` into `to` (which must be empty) in
+// one destination transaction, then reads `to` back and compares each table's
+// row count and checksum with what was sent. Fails (DataLoss-like Internal)
+// when any table differs; `report` (optional) gets one entry per table.
+Status CopyStore(Store& from, Store& to, std::vector<TableCopyReport>* report);
+
+// True when `db` names a PostgreSQL database (postgresql:// or postgres:// URI)
+// rather than an SQLite file.
+bool IsPostgresUrl(const std::string& db);
 
 // The schema version the code expects, and the number applied to `path` (for `db migrate`).
 int LatestSchemaVersion();

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "domain/search_text.h"
-#include "store/sqlite/cursor.h"
+#include "store/cursor.h"
 #include "store/store.h"
 #include "test_db.h"
 
@@ -314,14 +314,14 @@ TEST_F(SqliteStoreTest, MigrationsAreIdempotentAndBackupIsReadable) {
 }
 
 TEST(CursorTest, RoundTripsAndRejectsGarbage) {
-  auto enc = sqlite::EncodeCursor({"1700000000", "42"});
-  auto dec = sqlite::DecodeCursor(enc, 2);
+  auto enc = EncodeCursor({"1700000000", "42"});
+  auto dec = DecodeCursor(enc, 2);
   ASSERT_TRUE(dec);
   EXPECT_EQ((*dec)[0], "1700000000");
   EXPECT_EQ((*dec)[1], "42");
-  EXPECT_FALSE(sqlite::DecodeCursor(enc, 1));
-  EXPECT_FALSE(sqlite::DecodeCursor("***", 2));
-  EXPECT_FALSE(sqlite::DecodeCursor("", 1));
+  EXPECT_FALSE(DecodeCursor(enc, 1));
+  EXPECT_FALSE(DecodeCursor("***", 2));
+  EXPECT_FALSE(DecodeCursor("", 1));
 }
 
 }  // namespace

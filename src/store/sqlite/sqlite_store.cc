@@ -17,7 +17,10 @@
 #include "domain/encoding.h"
 #include "domain/search_text.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/cursor.h"
+#include "store/cursor.h"
+#include "store/customer_list_query.h"
+#include "store/portable.h"
+#include "store/rows.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/write_queue.h"
 #include "store/store.h"
@@ -27,146 +30,7 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
-
-constexpr char kCustomerColumns[] =
-    "c.id, c.version, c.kind, c.name, c.industry, c.size, c.province, c.city, c.source, "
-    "c.owner_user_id, c.relationship, c.relationship_level, c.lifecycle_stage, c.tags, "
-    "c.care_dates, c.phone, c.email, c.notes, c.external_id, c.archived, c.created_at, "
-    "c.updated_at, c.name_sort";
-
-Customer ReadCustomer(const Statement& s) {
-  Customer c;
-  c.id = s.Int(0);
-  c.version = s.Int(1);
-  c.kind = ParseCustomerKind(s.Text(2)).value_or(CustomerKind::kOrganization);
-  c.name = s.Text(3);
-  c.industry = s.Text(4);
-  if (!s.IsNull(5)) c.size = ParseCompanySize(s.Text(5));
-  c.province = s.Text(6);
-  c.city = s.Text(7);
-  c.source = s.Text(8);
-  c.owner_user_id = s.OptInt(9);
-  c.relationship = ParseRelationship(s.Text(10)).value_or(Relationship::kPotential);
-  c.relationship_level = ParseRelationshipLevel(s.Text(11)).value_or(RelationshipLevel::kBasic);
-  c.lifecycle_stage = ParseLifecycleStage(s.Text(12)).value_or(LifecycleStage::kExploration);
-  c.tags = StringListFromJson(s.Text(13));
-  c.care_dates = CareDatesFromJson(s.Text(14));
-  c.phone = s.Text(15);
-  c.email = s.Text(16);
-  c.notes = s.Text(17);
-  c.external_id = s.Text(18);
-  c.archived = s.Int(19) != 0;
-  c.created_at = s.Int(20);
-  c.updated_at = s.Int(21);
-  return c;
-}
-
-// What the store derives from a customer for its indexes. Computed by the caller's
-// thread before the write is queued, so the single writer thread only writes.
-struct CustomerIndexKeys {
-  std::string search_text;
-  std::string name_sort;
-  std::vector<std::string> grams;
-};
-
-CustomerIndexKeys DeriveIndexKeys(const Customer& c) {
-  CustomerIndexKeys k;
-  k.search_text = FoldForSearch(c.name + " " + c.phone + " " + c.email + " " + c.notes);
-  k.name_sort = NameSortKey(c.name);
-  k.grams = ShortGrams(k.search_text);
-  return k;
-}
-
-constexpr char kContactColumns[] =
-    "id, version, customer_id, name, title, phone, email, wechat, personality, birthday, notes, "
-    "created_at, updated_at";
-
-Contact ReadContact(const Statement& s) {
-  Contact c;
-  c.id = s.Int(0);
-  c.version = s.Int(1);
-  c.customer_id = s.Int(2);
-  c.name = s.Text(3);
-  c.title = s.Text(4);
-  c.phone = s.Text(5);
-  c.email = s.Text(6);
-  c.wechat = s.Text(7);
-  if (!s.IsNull(8)) c.personality = ParsePersonality(s.Text(8));
-  c.birthday = s.Text(9);
-  c.notes = s.Text(10);
-  c.created_at = s.Int(11);
-  c.updated_at = s.Int(12);
-  return c;
-}
-
-constexpr char kUserColumns[] =
-    "id, version, login, display_name, role, team_id, password_hash, disabled, created_at, updated_at";
-
-User ReadUser(const Statement& s) {
-  User u;
-  u.id = s.Int(0);
-  u.version = s.Int(1);
-  u.login = s.Text(2);
-  u.display_name = s.Text(3);
-  u.role = ParseRole(s.Text(4)).value_or(Role::kSales);
-  u.team_id = s.OptInt(5);
-  u.password_hash = s.Text(6);
-  u.disabled = s.Int(7) != 0;
-  u.created_at = s.Int(8);
-  u.updated_at = s.Int(9);
-  return u;
-}
-
-Team ReadTeam(const Statement& s) {
-  Team t;
-  t.id = s.Int(0);
-  t.name = s.Text(1);
-  t.manager_user_id = s.OptInt(2);
-  t.created_at = s.Int(3);
-  return t;
-}
-
-AuditEntry ReadAudit(const Statement& s) {
-  AuditEntry a;
-  a.id = s.Int(0);
-  a.at = s.Int(1);
-  a.user_id = s.OptInt(2);
-  a.user_login = s.Text(3);
-  a.entity = s.Text(4);
-  a.entity_id = s.Int(5);
-  a.action = s.Text(6);
-  a.before = s.Text(7);
-  a.after = s.Text(8);
-  return a;
-}
-
-std::string JsonObjectWithName(const std::string& name) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("name");
-  WriteString(w, name);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::optional<int64_t> ParseInt64(const std::string& s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  size_t pos = 0;
-  try {
-    int64_t v = std::stoll(s, &pos);
-    if (pos != s.size()) return std::nullopt;
-    return v;
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
-// A value to bind into a statement built at run time.
-struct SqlBlob {
-  std::string bytes;
-};
-using SqlValue = std::variant<int64_t, std::string, SqlBlob>;
+using namespace store_rows;
 
 void BindAll(Statement& st, const std::vector<SqlValue>& values) {
   for (const auto& v : values) {
@@ -262,10 +126,13 @@ Result<Customer> SelectCustomer(Connection& db, int64_t id) {
 
 Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& keys) {
   GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "INSERT INTO customer(version, kind, name, name_sort, industry, size, province, city, source, "
-      "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
-      "email, notes, external_id, archived, search_text, created_at, updated_at) "
-      "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "INSERT INTO customer(id, version, kind, name, name_sort, industry, size, province, city, "
+      "source, owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, "
+      "phone, email, notes, external_id, archived, search_text, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  // A copy keeps ids and versions; everything else gets a new id at version 1.
+  const int64_t version = c.id > 0 ? c.version : 1;
+  st.Bind(c.id > 0 ? std::optional<int64_t>(c.id) : std::nullopt).Bind(version);
   st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(keys.name_sort).Bind(c.industry);
   if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
   st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
@@ -281,7 +148,7 @@ Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& k
   }
   GX_RETURN_IF_ERROR(s);
   c.id = db.LastInsertRowId();
-  c.version = 1;
+  c.version = version;
   return WriteCustomerIndexes(db, c, keys, nullptr);
 }
 
@@ -340,6 +207,7 @@ class SqliteStore final : public Store {
 
   // --- customers ---
   Result<Customer> CreateCustomer(Customer c, AuditEntry audit) override {
+    c.id = 0;
     CustomerIndexKeys keys = DeriveIndexKeys(c);
     GX_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
       GX_RETURN_IF_ERROR(InsertCustomerRow(db, c, keys));
@@ -436,7 +304,10 @@ class SqliteStore final : public Store {
   Status InsertCustomersBulk(std::vector<Customer>& customers) override {
     std::vector<CustomerIndexKeys> keys;
     keys.reserve(customers.size());
-    for (const auto& c : customers) keys.push_back(DeriveIndexKeys(c));
+    for (auto& c : customers) {
+      c.id = 0;
+      keys.push_back(DeriveIndexKeys(c));
+    }
     return Write([&](Connection& db) -> Status {
       for (size_t i = 0; i < customers.size(); ++i) {
         GX_RETURN_IF_ERROR(InsertCustomerRow(db, customers[i], keys[i]));
@@ -630,6 +501,7 @@ class SqliteStore final : public Store {
       audit.after = UserToJson(u);
       return InsertAudit(db, audit);
     }));
+    NotifyChange("user", u.id);
     return u;
   }
 
@@ -712,6 +584,7 @@ class SqliteStore final : public Store {
       audit.after = TeamToJson(t);
       return InsertAudit(db, audit);
     }));
+    NotifyChange("team", t.id);
     return t;
   }
 
@@ -818,7 +691,7 @@ class SqliteStore final : public Store {
   }
 
   Status DeleteApiToken(int64_t user_id, int64_t token_id, AuditEntry audit) override {
-    return Write([&](Connection& db) -> Status {
+    Status s = Write([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM api_token WHERE id = ? AND user_id = ?"));
       st.Bind(token_id).Bind(user_id);
       GX_RETURN_IF_ERROR(st.Run());
@@ -826,6 +699,8 @@ class SqliteStore final : public Store {
       audit.entity_id = token_id;
       return InsertAudit(db, audit);
     });
+    if (s.ok()) NotifyChange("token", token_id);
+    return s;
   }
 
   // --- audit ---
@@ -843,7 +718,7 @@ class SqliteStore final : public Store {
       args.emplace_back(*q.entity_id);
     }
     if (!q.after.empty()) {
-      auto parts = sqlite::DecodeCursor(q.after, 1);
+      auto parts = DecodeCursor(q.after, 1);
       auto id = parts ? ParseInt64((*parts)[0]) : std::nullopt;
       if (!id) return Status::InvalidField("after", "not a cursor this server issued");
       sql += " AND id < ?";
@@ -862,13 +737,91 @@ class SqliteStore final : public Store {
     }
     if (static_cast<int>(page.items.size()) > q.limit) {
       page.items.pop_back();
-      page.next = sqlite::EncodeCursor({std::to_string(page.items.back().id)});
+      page.next = EncodeCursor({std::to_string(page.items.back().id)});
     }
     return page;
   }
 
   Status AppendAudit(AuditEntry audit) override {
     return Write([&](Connection& db) { return InsertAudit(db, audit); });
+  }
+
+  // --- shared state ---
+  Status RecordRateEvent(const std::string& key, UnixSeconds at) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO rate_limit_event(key, at) VALUES (?, ?)"));
+      st.Bind(key).Bind(at);
+      return st.Run();
+    });
+  }
+
+  Result<std::vector<UnixSeconds>> RateEvents(const std::string& key, UnixSeconds since) override {
+    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT at FROM rate_limit_event WHERE key = ? AND at > ? ORDER BY at"));
+    st.Bind(key).Bind(since);
+    std::vector<UnixSeconds> out;
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(st.Int(0));
+    }
+    return out;
+  }
+
+  Status ClearRateEvents(const std::string& key, UnixSeconds before) override {
+    return Write([&](Connection& db) -> Status {
+      GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM rate_limit_event WHERE key = ? OR at <= ?"));
+      st.Bind(key).Bind(before);
+      return st.Run();
+    });
+  }
+
+  void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
+    std::lock_guard<std::mutex> lock(listeners_mu_);
+    listeners_.push_back(std::move(fn));
+  }
+
+  // --- copy ---
+  Status ExportTables(int chunk_rows, const std::function<Status(const TableRows&)>& sink) override {
+    auto db = readers_.Acquire();
+    GX_RETURN_IF_ERROR(db->Exec("BEGIN"));  // one snapshot for every table
+    Status s = [&]() -> Status {
+      for (const PortableTable& t : PortableTableDefs()) {
+        GX_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT " + JoinColumns(t.columns) + " FROM " +
+                                                 t.name + " ORDER BY " + t.order_by));
+        TableRows chunk{t.name, t.columns, {}};
+        for (;;) {
+          GX_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) break;
+          std::vector<std::optional<std::string>> values;
+          values.reserve(t.columns.size());
+          for (int i = 0; i < static_cast<int>(t.columns.size()); ++i) {
+            if (st.IsNull(i)) values.emplace_back(std::nullopt);
+            else values.emplace_back(st.Text(i));
+          }
+          chunk.rows.push_back(std::move(values));
+          if (static_cast<int>(chunk.rows.size()) >= chunk_rows) {
+            GX_RETURN_IF_ERROR(sink(chunk));
+            chunk.rows.clear();
+          }
+        }
+        if (!chunk.rows.empty()) GX_RETURN_IF_ERROR(sink(chunk));
+      }
+      return Status::Ok();
+    }();
+    (void)db->Exec("COMMIT");
+    return s;
+  }
+
+  Status ImportTables(const std::function<Result<std::optional<TableRows>>()>& next) override {
+    return writer_->RunExclusive([&](Connection& db) -> Status {
+      GX_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+      Status s = ImportInto(db, next);
+      if (s.ok()) return db.Exec("COMMIT");
+      (void)db.Exec("ROLLBACK");
+      return s;
+    });
   }
 
   // --- maintenance ---
@@ -935,6 +888,49 @@ class SqliteStore final : public Store {
     return writer_->Run(job);
   }
 
+  static Status ImportInto(Connection& db,
+                           const std::function<Result<std::optional<TableRows>>()>& next) {
+    GX_ASSIGN_OR_RETURN(auto probe, db.Prepare(
+        "SELECT (SELECT count(*) FROM customer) + (SELECT count(*) FROM app_user) + "
+        "(SELECT count(*) FROM audit_log)"));
+    GX_ASSIGN_OR_RETURN(bool found, probe.Step());
+    if (found && probe.Int(0) != 0) {
+      return Status::FailedPrecondition("the destination already holds data; copy into an empty database");
+    }
+    GX_RETURN_IF_ERROR(db.Exec("PRAGMA defer_foreign_keys = ON"));
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
+      if (!chunk) break;
+      GX_RETURN_IF_ERROR(CheckPortableChunk(chunk->table, chunk->columns));
+      if (chunk->table == "customer") {
+        for (const auto& values : chunk->rows) {
+          Customer c = ReadCustomer(TextRow(values));
+          CustomerIndexKeys keys = DeriveIndexKeys(c);
+          GX_RETURN_IF_ERROR(InsertCustomerRow(db, c, keys));
+          GX_RETURN_IF_ERROR(FtsInsert(db, c.id, keys.search_text));
+        }
+        continue;
+      }
+      std::string marks;
+      for (size_t i = 0; i < chunk->columns.size(); ++i) marks += i ? ", ?" : "?";
+      const std::string sql = "INSERT INTO " + chunk->table + "(" + JoinColumns(chunk->columns) +
+                              ") VALUES (" + marks + ")";
+      for (const auto& values : chunk->rows) {
+        GX_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+        for (const auto& v : values) {
+          if (v) st.Bind(*v); else st.BindNull();
+        }
+        GX_RETURN_IF_ERROR(st.Run());
+      }
+    }
+    return Status::Ok();
+  }
+
+  void NotifyChange(const std::string& entity, int64_t id) {
+    std::lock_guard<std::mutex> lock(listeners_mu_);
+    for (const auto& fn : listeners_) fn(entity, id);
+  }
+
   static void BindContact(Statement& st, const Contact& c) {
     st.Bind(c.customer_id).Bind(c.name).Bind(c.title).Bind(c.phone).Bind(c.email).Bind(c.wechat);
     if (c.personality) st.Bind(ToString(*c.personality)); else st.BindNull();
@@ -972,165 +968,55 @@ class SqliteStore final : public Store {
   std::condition_variable close_cv_;
   bool closed_ = false;
   std::thread checkpointer_;
+  std::mutex listeners_mu_;
+  std::vector<std::function<void(const std::string&, int64_t)>> listeners_;
 };
 
+// How SQLite matches search terms: three or more characters through the FTS5
+// trigram index, one or two non-ASCII characters through the gram table, short
+// ASCII terms by scanning in id order; the other terms filter with instr().
+SearchSql SqliteSearch(const std::vector<std::string>& terms, size_t drive) {
+  SearchSql s;
+  const std::string& term = terms[drive];
+  bool has_non_ascii = false;
+  for (unsigned char ch : term) has_non_ascii |= ch >= 0x80;
+  if (CodePointCount(term) >= 3) {
+    s.from = " FROM customer_fts f JOIN customer c ON c.id = f.rowid";
+    std::string phrase = "\"";
+    for (char ch : term) {
+      phrase.push_back(ch);
+      if (ch == '"') phrase.push_back('"');
+    }
+    phrase += "\"";
+    s.where += " AND customer_fts MATCH ?";
+    s.args.emplace_back(phrase);
+    s.id_column = "f.rowid";
+  } else if (has_non_ascii) {
+    s.from = " FROM customer_gram g JOIN customer c ON c.id = g.customer_id";
+    s.where += " AND g.gram = ?";
+    s.args.emplace_back(term);
+    s.id_column = "g.customer_id";
+  } else {
+    s.where += " AND instr(c.search_text, ?) > 0";
+    s.args.emplace_back(term);
+  }
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (i == drive) continue;
+    s.where += " AND instr(c.search_text, ?) > 0";
+    s.args.emplace_back(terms[i]);
+  }
+  return s;
+}
+
 Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
-  std::string from = " FROM customer c";
-  std::string where = " WHERE 1 = 1";
-  std::vector<SqlValue> args;
-  enum class Key { kId, kUpdated, kCreated, kName } key = Key::kId;
-  bool descending = true;
-  std::string id_column = "c.id";
-
-  // Search: the longest term drives the query through an index; the others filter.
-  std::vector<std::string> terms;
-  for (size_t i = 0; i < q.search.size();) {
-    size_t j = q.search.find(' ', i);
-    if (j == std::string::npos) j = q.search.size();
-    if (j > i) terms.push_back(q.search.substr(i, j - i));
-    i = j + 1;
-  }
-  if (!terms.empty()) {
-    size_t best = 0;
-    for (size_t i = 1; i < terms.size(); ++i) {
-      if (CodePointCount(terms[i]) > CodePointCount(terms[best])) best = i;
-    }
-    const std::string& drive = terms[best];
-    bool has_non_ascii = false;
-    for (unsigned char ch : drive) has_non_ascii |= ch >= 0x80;
-    if (CodePointCount(drive) >= 3) {
-      from = " FROM customer_fts f JOIN customer c ON c.id = f.rowid";
-      std::string phrase = "\"";
-      for (char ch : drive) {
-        phrase.push_back(ch);
-        if (ch == '"') phrase.push_back('"');
-      }
-      phrase += "\"";
-      where += " AND customer_fts MATCH ?";
-      args.emplace_back(phrase);
-      id_column = "f.rowid";
-    } else if (has_non_ascii) {
-      from = " FROM customer_gram g JOIN customer c ON c.id = g.customer_id";
-      where += " AND g.gram = ?";
-      args.emplace_back(drive);
-      id_column = "g.customer_id";
-    } else {
-      where += " AND instr(c.search_text, ?) > 0";
-      args.emplace_back(drive);
-    }
-    for (size_t i = 0; i < terms.size(); ++i) {
-      if (i == best) continue;
-      where += " AND instr(c.search_text, ?) > 0";
-      args.emplace_back(terms[i]);
-    }
-  } else {
-    switch (q.sort) {
-      case CustomerSort::kUpdatedDesc: key = Key::kUpdated; break;
-      case CustomerSort::kUpdatedAsc: key = Key::kUpdated; descending = false; break;
-      case CustomerSort::kCreatedDesc: key = Key::kCreated; break;
-      case CustomerSort::kCreatedAsc: key = Key::kCreated; descending = false; break;
-      case CustomerSort::kNameAsc: key = Key::kName; descending = false; break;
-      case CustomerSort::kNameDesc: key = Key::kName; break;
-    }
-  }
-
-  switch (q.scope.kind) {
-    case VisibilityScope::Kind::kAll: break;
-    case VisibilityScope::Kind::kOwner:
-      where += " AND c.owner_user_id = ?";
-      args.emplace_back(q.scope.id);
-      break;
-    case VisibilityScope::Kind::kTeam:
-      where += " AND c.owner_user_id IN (SELECT id FROM app_user WHERE team_id = ?)";
-      args.emplace_back(q.scope.id);
-      break;
-  }
-  if (q.owner_user_id) {
-    where += " AND c.owner_user_id = ?";
-    args.emplace_back(*q.owner_user_id);
-  }
-  if (!q.tag.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM customer_tag t WHERE t.tag = ? AND t.customer_id = c.id)";
-    args.emplace_back(q.tag);
-  }
-  if (!q.source.empty()) {
-    where += " AND c.source = ?";
-    args.emplace_back(q.source);
-  }
-  if (!q.province.empty()) {
-    where += " AND c.province = ?";
-    args.emplace_back(q.province);
-  }
-  if (q.relationship) {
-    where += " AND c.relationship = ?";
-    args.emplace_back(std::string(ToString(*q.relationship)));
-  }
-  if (q.stage) {
-    where += " AND c.lifecycle_stage = ?";
-    args.emplace_back(std::string(ToString(*q.stage)));
-  }
-  switch (q.archived) {
-    case CustomerQuery::Archived::kActive: where += " AND c.archived = 0"; break;
-    case CustomerQuery::Archived::kArchived: where += " AND c.archived = 1"; break;
-    case CustomerQuery::Archived::kAll: break;
-  }
-
-  const char* cmp = descending ? "<" : ">";
-  const char* dir = descending ? " DESC" : "";
-  std::string sort_column = key == Key::kUpdated ? "c.updated_at"
-                            : key == Key::kCreated ? "c.created_at"
-                            : key == Key::kName ? "c.name_sort" : "";
-  // A page is read by one or two queries ("segments"), each a condition added to
-  // the shared WHERE with its own ORDER BY. After a cursor on a sort column, rows
-  // tied with the cursor's value are read first (value = v AND id beyond the
-  // cursor), then rows past the value. A single row-value comparison
-  // `(col, id) < (v, id)` would be used by SQLite only as a range on `col`, so a
-  // page after many tied rows would step over all of them.
-  struct Segment {
-    std::string condition;
-    std::vector<SqlValue> args;
-    std::string order;
-  };
-  std::vector<Segment> segments;
-  const std::string full_order = key == Key::kId
-                                     ? " ORDER BY " + id_column + dir
-                                     : " ORDER BY " + sort_column + dir + ", c.id" + dir;
-  if (q.after.empty()) {
-    segments.push_back({"", {}, full_order});
-  } else {
-    auto parts = sqlite::DecodeCursor(q.after, key == Key::kId ? 1 : 2);
-    if (!parts) return Status::InvalidField("after", "not a cursor this server issued for this sort");
-    auto id = ParseInt64(parts->back());
-    if (!id) return Status::InvalidField("after", "not a cursor this server issued");
-    if (key == Key::kId) {
-      segments.push_back({" AND " + id_column + " " + cmp + " ?", {*id}, full_order});
-    } else {
-      SqlValue value;
-      if (key == Key::kName) {
-        auto sort_key = HexDecode((*parts)[0]);
-        if (!sort_key) return Status::InvalidField("after", "not a cursor this server issued");
-        value = SqlBlob{*sort_key};
-      } else {
-        auto v = ParseInt64((*parts)[0]);
-        if (!v) return Status::InvalidField("after", "not a cursor this server issued");
-        value = *v;
-      }
-      segments.push_back({" AND " + sort_column + " = ? AND c.id " + cmp + " ?", {value, *id},
-                          std::string(" ORDER BY c.id") + dir});
-      segments.push_back({" AND " + sort_column + " " + cmp + " ?", {value}, full_order});
-    }
-  }
-
+  GX_ASSIGN_OR_RETURN(CustomerListPlan plan, PlanCustomerList(q, SqliteSearch));
   auto db = readers_.Acquire();
   Page<Customer> page;
   std::string last_sort_value;
   bool more = false;
-  for (const Segment& seg : segments) {
+  for (const auto& seg : plan.segments) {
     if (more) break;
-    std::string sql = std::string("SELECT ") + kCustomerColumns + from + where + seg.condition +
-                      seg.order + " LIMIT ?";
-    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
-    BindAll(st, args);
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(seg.sql + " LIMIT ?"));
     BindAll(st, seg.args);
     st.Bind(static_cast<int64_t>(q.limit + 1 - static_cast<int>(page.items.size())));
     for (;;) {
@@ -1141,18 +1027,10 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
         break;
       }
       page.items.push_back(ReadCustomer(st));
-      if (key == Key::kName) last_sort_value = st.Blob(22);
+      if (plan.key == CustomerListPlan::Key::kName) last_sort_value = st.Blob(22);
     }
   }
-  if (more) {
-    const Customer& last = page.items.back();
-    std::vector<std::string> parts;
-    if (key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
-    if (key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
-    if (key == Key::kName) parts.push_back(HexEncode(last_sort_value));
-    parts.push_back(std::to_string(last.id));
-    page.next = sqlite::EncodeCursor(parts);
-  }
+  if (more) page.next = CustomerListCursor(plan, page.items.back(), last_sort_value);
   return page;
 }
 

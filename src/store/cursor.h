@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-namespace guanxi::sqlite {
+namespace guanxi {
 
 std::string EncodeCursor(const std::vector<std::string>& parts);
 // nullopt when `cursor` is not one this code produced with `expected_parts` parts.
 std::optional<std::vector<std::string>> DecodeCursor(std::string_view cursor, size_t expected_parts);
 
-}  // namespace guanxi::sqlite
+}  // namespace guanxi

@@ -1,9 +1,9 @@
-#include "store/sqlite/cursor.h"
+#include "store/cursor.h"
 
 #include "domain/encoding.h"
 
 
-namespace guanxi::sqlite {
+namespace guanxi {
 namespace {
 constexpr char kSeparator = '\x1f';
 }  // namespace
@@ -33,4 +33,4 @@ std::optional<std::vector<std::string>> DecodeCursor(std::string_view cursor, si
   return parts;
 }
 
-}  // namespace guanxi::sqlite
+}  // namespace guanxi

@@ -1,0 +1,54 @@
+// The customer list query both backends run: filters, visibility, sort and
+// keyset pagination planned once, as SQL with `?` placeholders; each backend
+// supplies only how a search term is matched. Internal to src/store/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/customer.h"
+#include "domain/status.h"
+#include "store/store.h"
+
+namespace guanxi {
+
+struct SqlBlob {
+  std::string bytes;
+};
+using SqlValue = std::variant<int64_t, std::string, SqlBlob>;
+
+// How a backend matches the search terms (already folded, split on spaces).
+// `drive` indexes the longest term, which should use an index; the others filter.
+struct SearchSql {
+  std::string from;       // replaces " FROM customer c" (joins an index table), or ""
+  std::string id_column;  // the id column rows are ordered by when searching, or "" for c.id
+  std::string where;      // " AND …" conditions
+  std::vector<SqlValue> args;
+};
+using SearchDialect = std::function<SearchSql(const std::vector<std::string>& terms, size_t drive)>;
+
+struct CustomerListPlan {
+  enum class Key { kId, kUpdated, kCreated, kName };
+  Key key = Key::kId;
+  // One or two statements read in turn until the page is full (see the .cc).
+  struct Segment {
+    std::string sql;  // SELECT store_rows::kCustomerColumns … ORDER BY …, then " LIMIT ?"
+    std::vector<SqlValue> args;  // without the LIMIT
+  };
+  std::vector<Segment> segments;
+};
+
+Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDialect& dialect);
+
+// The cursor of the page ending at `last`; `name_sort` is its sort key (kName only).
+std::string CustomerListCursor(const CustomerListPlan& plan, const Customer& last,
+                               const std::string& name_sort);
+
+// The search terms of a folded query, and the index of the one that drives it.
+std::vector<std::string> SplitSearchTerms(const std::string& search, size_t* drive);
+
+}  // namespace guanxi

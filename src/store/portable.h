@@ -1,0 +1,45 @@
+// The portable form of each table (see TableRows in store.h): which columns both
+// backends share and the key rows are ordered by. Internal to src/store/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/status.h"
+
+namespace guanxi {
+
+struct PortableTable {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string order_by;  // a column list; rows are exported in this order
+};
+
+// In load order (a table comes after those it refers to, except team's manager,
+// which refers to app_user: loads defer foreign-key checks to commit).
+const std::vector<PortableTable>& PortableTableDefs();
+const PortableTable* FindPortableTable(const std::string& name);
+std::string JoinColumns(const std::vector<std::string>& columns);
+
+// A row of TableRows read like a result row (Int/Text/OptInt/IsNull), so the
+// shared row readers (store/rows.h) can turn it into a domain value.
+class TextRow {
+ public:
+  explicit TextRow(const std::vector<std::optional<std::string>>& v) : v_(v) {}
+  int64_t Int(int col) const;
+  std::string Text(int col) const { return v_[col].value_or(""); }
+  bool IsNull(int col) const { return !v_[col].has_value(); }
+  std::optional<int64_t> OptInt(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+  }
+
+ private:
+  const std::vector<std::optional<std::string>>& v_;
+};
+
+// Checks that `rows` names a portable table with exactly its columns.
+Status CheckPortableChunk(const std::string& table, const std::vector<std::string>& columns);
+
+}  // namespace guanxi
