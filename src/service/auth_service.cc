@@ -10,8 +10,8 @@ AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
     : store_(store),
       clock_(clock),
       options_(options),
-      per_account_(clock, options.max_failures_per_account, options.failure_window_seconds),
-      per_address_(clock, options.max_failures_per_address, options.failure_window_seconds) {}
+      per_account_(store, clock, options.max_failures_per_account, options.failure_window_seconds),
+      per_address_(store, clock, options.max_failures_per_address, options.failure_window_seconds) {}
 
 int64_t AuthService::RetryAfter(const std::string& login_in, const std::string& remote_address) {
   std::string login = login_in;

@@ -1,42 +1,33 @@
 #include "service/rate_limiter.h"
 
+#include <cstdio>
+
 namespace guanxi {
 
-void RateLimiter::Prune(std::deque<UnixSeconds>& events, UnixSeconds now) const {
-  while (!events.empty() && events.front() <= now - window_) events.pop_front();
-}
-
 int64_t RateLimiter::RetryAfter(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return 0;
   UnixSeconds now = clock_.Now();
-  Prune(it->second, now);
-  if (static_cast<int>(it->second.size()) < max_failures_) {
-    if (it->second.empty()) failures_.erase(it);
+  auto events = store_.RateEvents(key, now - window_);
+  if (!events.ok()) {
+    // The login itself needs the database too and will fail; not limiting here
+    // keeps a database outage from looking like an attack.
     return 0;
   }
-  return it->second.front() + window_ - now;
+  const auto& e = *events;
+  if (static_cast<int>(e.size()) < max_failures_) return 0;
+  // Allowed again once all but max_failures - 1 of the events have left the window.
+  return std::max<int64_t>(1, e[e.size() - max_failures_] + window_ - now);
 }
 
 void RateLimiter::RecordFailure(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
   UnixSeconds now = clock_.Now();
-  auto& events = failures_[key];
-  Prune(events, now);
-  events.push_back(now);
-  // Bound memory under a flood of distinct keys: forget the stalest keys' detail.
-  if (failures_.size() > 100000) {
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      Prune(it->second, now);
-      it = it->second.empty() ? failures_.erase(it) : std::next(it);
-    }
-  }
+  Status s = store_.RecordRateEvent(key, now);
+  if (!s.ok()) std::fprintf(stderr, "guanxi: cannot record a failed login: %s\n", s.message().c_str());
+  // Old events are dropped now and then, so the table stays the size of one window.
+  if (++recorded_ % 256 == 0) (void)store_.ClearRateEvents("", now - window_);
 }
 
 void RateLimiter::Reset(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  failures_.erase(key);
+  (void)store_.ClearRateEvents(key, clock_.Now() - window_);
 }
 
 }  // namespace guanxi

@@ -37,8 +37,11 @@ TEST(PermissionsTest, VisibilityOfOneCustomer) {
 }
 
 TEST(RateLimiterTest, BlocksAfterMaxFailuresUntilWindowPasses) {
+  testing::TempDir dir;
+  auto store = testing::OpenTestStore(dir.File("t.db"));
+  ASSERT_TRUE(store);
   testing::FakeClock clock;
-  RateLimiter limiter(clock, 3, 60);
+  RateLimiter limiter(*store, clock, 3, 60);
   EXPECT_EQ(limiter.RetryAfter("k"), 0);
   limiter.RecordFailure("k");
   clock.Advance(10);
@@ -52,6 +55,20 @@ TEST(RateLimiterTest, BlocksAfterMaxFailuresUntilWindowPasses) {
   limiter.RecordFailure("k");
   limiter.Reset("k");
   EXPECT_EQ(limiter.RetryAfter("k"), 0);
+}
+
+// Two limiters on one database (two server processes) count the same failures.
+TEST(RateLimiterTest, LimitersOnOneDatabaseShareTheirCounts) {
+  testing::TempDir dir;
+  auto store = testing::OpenTestStore(dir.File("t.db"));
+  ASSERT_TRUE(store);
+  testing::FakeClock clock;
+  RateLimiter a(*store, clock, 3, 60), b(*store, clock, 3, 60);
+  a.RecordFailure("k");
+  b.RecordFailure("k");
+  EXPECT_EQ(a.RetryAfter("k"), 0);
+  a.RecordFailure("k");
+  EXPECT_EQ(b.RetryAfter("k"), 60);
 }
 
 }  // namespace

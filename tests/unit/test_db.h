@@ -1,8 +1,14 @@
-// A fresh SQLite store in its own temp directory, removed afterwards.
+// Fresh stores for unit tests: an SQLite file in its own temp directory, or a
+// new database on the PostgreSQL cluster named by GUANXI_TEST_PG (the test
+// script starts one); both removed afterwards.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -36,6 +42,72 @@ inline std::unique_ptr<Store> OpenTestStore(const std::string& path) {
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
 }
+
+// The base URL of the test PostgreSQL cluster, or "" when none is running.
+inline std::string TestPostgresBase() {
+  const char* v = std::getenv("GUANXI_TEST_PG");
+  return v ? v : "";
+}
+
+// Runs one statement on the cluster's maintenance database.
+inline bool RunOnCluster(const std::string& sql) {
+  PGconn* c = PQconnectdb(TestPostgresBase().c_str());
+  bool ok = PQstatus(c) == CONNECTION_OK;
+  if (ok) {
+    PGresult* r = PQexec(c, sql.c_str());
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) ADD_FAILURE() << PQresultErrorMessage(r);
+    PQclear(r);
+  } else {
+    ADD_FAILURE() << PQerrorMessage(c);
+  }
+  PQfinish(c);
+  return ok;
+}
+
+// A database of one backend ("sqlite" or "postgresql") for one test.
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& backend) : backend_(backend) {
+    if (backend_ == "sqlite") {
+      name_ = dir_.File("t.db");
+      return;
+    }
+    static std::atomic<int> counter{0};
+    std::string db = "gx_unit_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    if (!RunOnCluster("CREATE DATABASE " + db)) return;
+    db_name_ = db;
+    std::string base = TestPostgresBase();
+    name_ = base.substr(0, base.rfind('/') + 1) + db;
+  }
+  ~TestDatabase() {
+    if (!db_name_.empty()) RunOnCluster("DROP DATABASE " + db_name_ + " WITH (FORCE)");
+  }
+  // The --db value: a file path or a URL.
+  const std::string& name() const { return name_; }
+  std::string File(const std::string& file) const { return dir_.File(file); }
+
+  std::unique_ptr<Store> Open() const {
+    if (backend_ == "sqlite") return OpenTestStore(name_);
+    PostgresOptions o;
+    o.url = name_;
+    o.pool_size = 8;
+    auto s = OpenPostgresStore(o);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+ private:
+  std::string backend_;
+  TempDir dir_;
+  std::string name_;
+  std::string db_name_;
+};
+
+// Skips a PostgreSQL-parameterised test when no cluster is available.
+#define GX_SKIP_WITHOUT_BACKEND(backend)                                        \
+  if ((backend) == "postgresql" && ::guanxi::testing::TestPostgresBase().empty()) \
+  GTEST_SKIP() << "GUANXI_TEST_PG is not set (scripts/test.sh starts a cluster)"
 
 class FakeClock final : public Clock {
  public:

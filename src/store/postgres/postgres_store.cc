@@ -140,7 +140,7 @@ Status WriteTags(Connection& db, int64_t customer_id, const std::vector<std::str
                                 Params().Add(customer_id)).status());
   }
   if (tags.empty()) return Status::Ok();
-  return db.Query("INSERT INTO customer_tag(tag, customer_id) SELECT DISTINCT unnest($1::text[]), $2 "
+  return db.Query("INSERT INTO customer_tag(tag, customer_id) SELECT DISTINCT unnest($1::text[]), $2::bigint "
                   "ON CONFLICT DO NOTHING",
                   Params().Add(ArrayLiteral(tags)).Add(customer_id))
       .status();

@@ -50,14 +50,31 @@ std::vector<std::string> Search(Store& s, const std::string& q) {
   return names;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+// Every store test runs on both backends: the behaviour is the contract.
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { store_ = OpenTestStore(dir_.File("t.db")); }
-  TempDir dir_;
+  void SetUp() override {
+    GX_SKIP_WITHOUT_BACKEND(GetParam());
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    store_ = db_->Open();
+    ASSERT_TRUE(store_);
+  }
+  void TearDown() override {
+    if (store_) store_->Close();
+    store_.reset();
+  }
+  std::unique_ptr<Store> Reopen() {
+    store_->Close();
+    return db_->Open();
+  }
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, CreateGetUpdateWithVersionCheck) {
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(StoreTest, CreateGetUpdateWithVersionCheck) {
   auto created = store_->CreateCustomer(Org("杭州云栖科技有限公司"), Audit("create"));
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_GT(created->id, 0);
@@ -82,7 +99,7 @@ TEST_F(SqliteStoreTest, CreateGetUpdateWithVersionCheck) {
   EXPECT_EQ(store_->GetCustomer(999999).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, AuditRowsWrittenWithEachChange) {
+TEST_P(StoreTest, AuditRowsWrittenWithEachChange) {
   auto c = store_->CreateCustomer(Org("审计测试公司"), Audit("create"));
   ASSERT_TRUE(c.ok());
   Customer edit = *c;
@@ -100,7 +117,7 @@ TEST_F(SqliteStoreTest, AuditRowsWrittenWithEachChange) {
   EXPECT_EQ(page->items[1].action, "create");
 }
 
-TEST_F(SqliteStoreTest, ConcurrentRenamesKeepBothSearchIndexesExact) {
+TEST_P(StoreTest, ConcurrentRenamesKeepBothSearchIndexesExact) {
   constexpr int kCustomers = 16;
   std::vector<Customer> created;
   for (int i = 0; i < kCustomers; ++i) {
@@ -124,7 +141,7 @@ TEST_F(SqliteStoreTest, ConcurrentRenamesKeepBothSearchIndexesExact) {
   EXPECT_EQ(*store_->IntegrityCheck(), "ok");
 }
 
-TEST_F(SqliteStoreTest, ExternalIdIsUnique) {
+TEST_P(StoreTest, ExternalIdIsUnique) {
   Customer a = Org("甲公司");
   a.external_id = "ERP-1";
   ASSERT_TRUE(store_->CreateCustomer(a, Audit("create")).ok());
@@ -137,7 +154,7 @@ TEST_F(SqliteStoreTest, ExternalIdIsUnique) {
   EXPECT_EQ(*store_->CountCustomers(), 1);
 }
 
-TEST_F(SqliteStoreTest, SearchFindsShortAndLongChineseSubstrings) {
+TEST_P(StoreTest, SearchFindsShortAndLongChineseSubstrings) {
   for (const char* n : {"杭州云栖科技有限公司", "云南白药集团", "上海栖霞贸易有限公司", "王芳",
                         "ACME Trading"}) {
     ASSERT_TRUE(store_->CreateCustomer(Org(n), Audit("create")).ok());
@@ -154,7 +171,7 @@ TEST_F(SqliteStoreTest, SearchFindsShortAndLongChineseSubstrings) {
   EXPECT_TRUE(Search(*store_, "北京").empty());
 }
 
-TEST_F(SqliteStoreTest, SearchFollowsRenamesAndDeletes) {
+TEST_P(StoreTest, SearchFollowsRenamesAndDeletes) {
   auto c = store_->CreateCustomer(Org("旧名字公司"), Audit("create"));
   ASSERT_TRUE(c.ok());
   Customer edit = *c;
@@ -169,7 +186,7 @@ TEST_F(SqliteStoreTest, SearchFollowsRenamesAndDeletes) {
   EXPECT_TRUE(Search(*store_, "名称集").empty());
 }
 
-TEST_F(SqliteStoreTest, KeysetPagesCoverEveryRowOnceInEachSort) {
+TEST_P(StoreTest, KeysetPagesCoverEveryRowOnceInEachSort) {
   std::vector<Customer> bulk;
   for (int i = 0; i < 137; ++i) bulk.push_back(Org("客户" + std::to_string(i), 1000 + i % 7));
   ASSERT_TRUE(store_->InsertCustomersBulk(bulk).ok());
@@ -193,7 +210,7 @@ TEST_F(SqliteStoreTest, KeysetPagesCoverEveryRowOnceInEachSort) {
   }
 }
 
-TEST_F(SqliteStoreTest, NameSortIsPinyinOrder) {
+TEST_P(StoreTest, NameSortIsPinyinOrder) {
   for (const char* n : {"重庆火锅店", "北京烤鸭店", "阿里巴巴", "深圳华强", "Zeta"}) {
     ASSERT_TRUE(store_->CreateCustomer(Org(n), Audit("create")).ok());
   }
@@ -206,7 +223,7 @@ TEST_F(SqliteStoreTest, NameSortIsPinyinOrder) {
   EXPECT_EQ(names, (std::vector<std::string>{"阿里巴巴", "北京烤鸭店", "重庆火锅店", "深圳华强", "Zeta"}));
 }
 
-TEST_F(SqliteStoreTest, BadCursorIsInvalidArgumentOnAfter) {
+TEST_P(StoreTest, BadCursorIsInvalidArgumentOnAfter) {
   CustomerQuery q;
   q.after = "not!a!cursor";
   auto page = store_->ListCustomers(q);
@@ -214,7 +231,7 @@ TEST_F(SqliteStoreTest, BadCursorIsInvalidArgumentOnAfter) {
   EXPECT_EQ(page.status().fields().at(0).field, "after");
 }
 
-TEST_F(SqliteStoreTest, ScopeLimitsListingToOwnerOrTeam) {
+TEST_P(StoreTest, ScopeLimitsListingToOwnerOrTeam) {
   Team t;
   t.name = "华东";
   auto team = store_->CreateTeam(t, Audit("create"));
@@ -245,7 +262,7 @@ TEST_F(SqliteStoreTest, ScopeLimitsListingToOwnerOrTeam) {
   EXPECT_EQ(store_->ListCustomers(q)->items.size(), 2u);
 }
 
-TEST_F(SqliteStoreTest, ConcurrentWritersAreGroupCommittedAndAllDurable) {
+TEST_P(StoreTest, ConcurrentWritersAreGroupCommittedAndAllDurable) {
   constexpr int kThreads = 8, kEach = 100;
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
@@ -261,14 +278,13 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreGroupCommittedAndAllDurable) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), kThreads * kEach);
-  store_->Close();
-  auto reopened = OpenTestStore(dir_.File("t.db"));
+  auto reopened = Reopen();
   ASSERT_TRUE(reopened);
   EXPECT_EQ(*reopened->CountCustomers(), kThreads * kEach);
   EXPECT_EQ(*reopened->IntegrityCheck(), "ok");
 }
 
-TEST_F(SqliteStoreTest, FailedJobInBatchDoesNotUndoOthers) {
+TEST_P(StoreTest, FailedJobInBatchDoesNotUndoOthers) {
   Customer a = Org("批次甲");
   a.external_id = "X";
   ASSERT_TRUE(store_->CreateCustomer(a, Audit("create")).ok());
@@ -289,7 +305,7 @@ TEST_F(SqliteStoreTest, FailedJobInBatchDoesNotUndoOthers) {
   EXPECT_EQ(*store_->CountCustomers(), 5);
 }
 
-TEST_F(SqliteStoreTest, DeletingCustomerRemovesContacts) {
+TEST_P(StoreTest, DeletingCustomerRemovesContacts) {
   auto c = store_->CreateCustomer(Org("有联系人的公司"), Audit("create"));
   ASSERT_TRUE(c.ok());
   Contact ct;
@@ -301,14 +317,13 @@ TEST_F(SqliteStoreTest, DeletingCustomerRemovesContacts) {
   EXPECT_EQ(store_->GetContact(created->id).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, MigrationsAreIdempotentAndBackupIsReadable) {
+TEST_P(StoreTest, MigrationsAreIdempotentAndBackupIsReadable) {
   ASSERT_TRUE(store_->CreateCustomer(Org("备份公司"), Audit("create")).ok());
-  ASSERT_TRUE(store_->Backup(dir_.File("backup.db")).ok());
-  store_->Close();
-  auto again = OpenTestStore(dir_.File("t.db"));
+  ASSERT_TRUE(store_->Backup(db_->File("backup.db")).ok());
+  auto again = Reopen();
   ASSERT_TRUE(again);
   EXPECT_EQ(*again->CountCustomers(), 1);
-  auto backup = OpenTestStore(dir_.File("backup.db"));
+  auto backup = OpenTestStore(db_->File("backup.db"));
   ASSERT_TRUE(backup);
   EXPECT_EQ(Search(*backup, "备份"), (std::vector<std::string>{"备份公司"}));
 }
