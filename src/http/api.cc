@@ -21,6 +21,12 @@ Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& c
       options_(std::move(options)),
       static_files_(options_.web_root) {
   AddRoutes();
+  store_.OnChange([this](const std::string& entity, int64_t id) {
+    if (entity != "user" && entity != "*") return;
+    std::unique_lock lock(owner_names_mu_);
+    if (entity == "*") owner_names_.clear();
+    else owner_names_.erase(id);
+  });
 }
 
 Result<Principal> Api::Authenticate(const HttpRequest& r, bool unsafe) {
@@ -106,7 +112,9 @@ HttpResponse Api::Dispatch(const HttpRequest& r, std::string& route_pattern) {
 }
 
 std::string Api::OwnerName(int64_t user_id) {
-  constexpr auto kTtl = std::chrono::seconds(5);
+  // Renames reach this cache through Store::OnChange at once; the time limit only
+  // covers changes a notice cannot carry (another process on an SQLite file).
+  constexpr auto kTtl = std::chrono::seconds(30);
   auto now = std::chrono::steady_clock::now();
   {
     std::shared_lock lock(owner_names_mu_);

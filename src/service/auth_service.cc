@@ -11,7 +11,13 @@ AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
       clock_(clock),
       options_(options),
       per_account_(store, clock, options.max_failures_per_account, options.failure_window_seconds),
-      per_address_(store, clock, options.max_failures_per_address, options.failure_window_seconds) {}
+      per_address_(store, clock, options.max_failures_per_address, options.failure_window_seconds) {
+  store_.OnChange([this](const std::string& entity, int64_t) {
+    if (entity != "user" && entity != "token" && entity != "*") return;
+    std::unique_lock lock(token_cache_mu_);
+    token_cache_.clear();
+  });
+}
 
 int64_t AuthService::RetryAfter(const std::string& login_in, const std::string& remote_address) {
   std::string login = login_in;
@@ -91,9 +97,23 @@ Result<AuthenticatedSession> AuthService::AuthenticateSession(const std::string&
 
 Result<Principal> AuthService::AuthenticateBearer(const std::string& token) {
   if (token.empty() || token.size() > 256) return Status::Unauthenticated("invalid API token");
-  auto user = store_.UseApiToken(Sha256Hex(token), clock_.Now());
+  constexpr int64_t kRecheckSeconds = 60;  // also how often last_used_at is kept up
+  std::string hash = Sha256Hex(token);
+  UnixSeconds now = clock_.Now();
+  {
+    std::shared_lock lock(token_cache_mu_);
+    auto it = token_cache_.find(hash);
+    if (it != token_cache_.end() && now - it->second.checked_at < kRecheckSeconds) {
+      return it->second.principal;
+    }
+  }
+  auto user = store_.UseApiToken(hash, now);
   if (!user.ok() || user->disabled) return Status::Unauthenticated("invalid API token");
-  return PrincipalOf(*user);
+  Principal p = PrincipalOf(*user);
+  std::unique_lock lock(token_cache_mu_);
+  if (token_cache_.size() >= 10000) token_cache_.clear();
+  token_cache_[hash] = CachedToken{p, now};
+  return p;
 }
 
 Status AuthService::Logout(const std::string& session_token) {

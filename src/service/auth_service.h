@@ -3,7 +3,10 @@
 // Secrets (session ids, tokens) are stored only as SHA-256 hashes. Thread-safe.
 #pragma once
 
+#include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/status.h"
@@ -68,6 +71,17 @@ class AuthService {
   RateLimiter per_account_;
   RateLimiter per_address_;
   std::string dummy_hash_;  // verified against when the login is unknown, to equalise timing
+
+  // API tokens already checked, by token hash, for at most a minute: a bearer
+  // request then costs no database read for its credentials. Any change to a
+  // user or token on any replica (Store::OnChange) empties it, so a revoked
+  // token or a disabled user stops working at once.
+  struct CachedToken {
+    Principal principal;
+    UnixSeconds checked_at = 0;
+  };
+  std::shared_mutex token_cache_mu_;
+  std::unordered_map<std::string, CachedToken> token_cache_;
 };
 
 }  // namespace guanxi

@@ -491,6 +491,7 @@ class PostgresStore final : public Store {
       audit.after = UserToJson(u);
       return InsertAudit(db, audit);
     }));
+    NotifyLocal("user", u.id);
     return u;
   }
 
@@ -546,6 +547,7 @@ class PostgresStore final : public Store {
       audit.after = TeamToJson(t);
       return InsertAudit(db, audit);
     }));
+    NotifyLocal("team", t.id);
     return t;
   }
 
@@ -634,13 +636,15 @@ class PostgresStore final : public Store {
   }
 
   Status DeleteApiToken(int64_t user_id, int64_t token_id, AuditEntry audit) override {
-    return Tx([&](Connection& db) -> Status {
+    Status s = Tx([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(auto r, db.Query("DELETE FROM api_token WHERE id = $1 AND user_id = $2",
                                            Params().Add(token_id).Add(user_id)));
       if (r.affected() != 1) return Status::NotFound("token " + std::to_string(token_id) + " not found");
       audit.entity_id = token_id;
       return InsertAudit(db, audit);
     });
+    if (s.ok()) NotifyLocal("token", token_id);
+    return s;
   }
 
   // --- audit ---
@@ -969,6 +973,13 @@ class PostgresStore final : public Store {
           }
           return next < rows.size();
         });
+  }
+
+  // This process's own changes reach its subscribers before the call returns
+  // (the NOTIFY, meant for other replicas, arrives a moment later, twice is harmless).
+  void NotifyLocal(const std::string& entity, int64_t id) {
+    std::lock_guard<std::mutex> lock(listeners_mu_);
+    for (const auto& fn : listeners_) fn(entity, id);
   }
 
   // Waits for notifications on the listening connection and hands them to the
