@@ -71,6 +71,15 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string QuoteIdent(const std::string& name) {
+  std::string out = "\"";
+  for (char ch : name) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
 // LIKE pattern matching `term` anywhere, with LIKE's wildcards escaped.
 std::string ContainsPattern(const std::string& term) {
   std::string out = "%";
@@ -746,7 +755,7 @@ class PostgresStore final : public Store {
   }
 
   Status ImportTables(const std::function<Result<std::optional<TableRows>>()>& next) override {
-    return Tx([&](Connection& db) -> Status {
+    GX_RETURN_IF_ERROR(Tx([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(auto probe, db.Query(
           "SELECT (SELECT count(*) FROM customer) + (SELECT count(*) FROM app_user) + "
           "(SELECT count(*) FROM audit_log)"));
@@ -754,6 +763,17 @@ class PostgresStore final : public Store {
         return Status::FailedPrecondition("the destination already holds data; copy into an empty database");
       }
       GX_RETURN_IF_ERROR(db.Exec("SET CONSTRAINTS ALL DEFERRED"));
+      // Indexes that back no constraint are dropped for the load and built once
+      // at the end: far cheaper than keeping them up to date row by row.
+      GX_ASSIGN_OR_RETURN(auto idx, db.Query(
+          "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+          "AND i.tablename <> 'pending_index' AND NOT EXISTS "
+          "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY i.indexname"));
+      std::vector<std::pair<std::string, std::string>> deferred;
+      for (int i = 0; i < idx.rows(); ++i) {
+        deferred.emplace_back(idx.row(i).Text(0), idx.row(i).Text(1));
+        GX_RETURN_IF_ERROR(db.Exec("DROP INDEX " + QuoteIdent(idx.row(i).Text(0))));
+      }
       bool customers = false;
       for (;;) {
         GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
@@ -785,6 +805,19 @@ class PostgresStore final : public Store {
             "INSERT INTO customer_tag(tag, customer_id) SELECT DISTINCT t.tag, c.id FROM customer c, "
             "LATERAL jsonb_array_elements_text(c.tags::jsonb) AS t(tag) WHERE c.tags <> '[]'"));
       }
+      // Foreign keys are checked now (an index cannot be built while checks wait).
+      GX_RETURN_IF_ERROR(db.Exec("SET CONSTRAINTS ALL IMMEDIATE"));
+      // B-trees are built now, in this transaction (a unique one re-checks its
+      // rows); GIN indexes take a core each for a minute per million customers,
+      // so they are recorded and built side by side once the rows are committed.
+      for (const auto& [name, definition] : deferred) {
+        if (definition.find(" USING gin ") == std::string::npos) {
+          GX_RETURN_IF_ERROR(db.Exec(definition));
+          continue;
+        }
+        GX_RETURN_IF_ERROR(db.Query("INSERT INTO pending_index(name, definition) VALUES ($1, $2)",
+                                    Params().Add(name).Add(definition)).status());
+      }
       // Identity columns continue after the copied ids.
       for (const char* table : {"team", "app_user", "api_token", "customer", "contact", "audit_log"}) {
         GX_RETURN_IF_ERROR(db.Exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
@@ -792,7 +825,49 @@ class PostgresStore final : public Store {
                                    "(SELECT max(id) IS NOT NULL FROM " + table + "))"));
       }
       return Status::Ok();
-    });
+    }));
+    return BuildPendingIndexes();
+  }
+
+  // Builds every index listed in pending_index, at most two at a time, each on
+  // its own connection. Idempotent; safe when replicas run it together.
+  Status BuildPendingIndexes() {
+    std::vector<std::pair<std::string, std::string>> pending;
+    {
+      GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
+      GX_ASSIGN_OR_RETURN(auto r, db->Query("SELECT name, definition FROM pending_index ORDER BY name"));
+      for (int i = 0; i < r.rows(); ++i) pending.emplace_back(r.row(i).Text(0), r.row(i).Text(1));
+    }
+    std::mutex mu;
+    size_t next = 0;
+    Status first_error;
+    auto worker = [&] {
+      for (;;) {
+        std::pair<std::string, std::string> job;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (next == pending.size() || !first_error.ok()) return;
+          job = pending[next++];
+        }
+        Status s = [&]() -> Status {
+          GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
+          GX_RETURN_IF_ERROR(db->Exec("SET maintenance_work_mem = '512MB'"));
+          std::string sql = job.second;
+          const std::string plain = "CREATE INDEX ";
+          if (sql.rfind(plain, 0) == 0) sql.insert(plain.size(), "IF NOT EXISTS ");
+          GX_RETURN_IF_ERROR(db->Exec(sql));
+          return db->Query("DELETE FROM pending_index WHERE name = $1", Params().Add(job.first)).status();
+        }();
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = Status::Internal("building index " + job.first + ": " + s.message());
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < std::min<size_t>(2, pending.size()); ++i) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return first_error;
   }
 
   // --- maintenance ---
@@ -1056,7 +1131,10 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options)
     GX_ASSIGN_OR_RETURN(listener, Connection::Open(options.url));
     GX_RETURN_IF_ERROR(listener->Exec("LISTEN guanxi_changes"));
   }
-  return std::unique_ptr<Store>(new PostgresStore(std::move(pool), std::move(listener)));
+  auto store = std::make_unique<PostgresStore>(std::move(pool), std::move(listener));
+  // A copy interrupted after its rows were committed left index builds behind.
+  GX_RETURN_IF_ERROR(store->BuildPendingIndexes());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace guanxi
