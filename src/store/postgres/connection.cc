@@ -108,6 +108,17 @@ guanxi::Result<Result> Connection::Query(const std::string& sql, const Params& p
   return StatusFrom(r.get(), "query failed");
 }
 
+guanxi::Result<Result> Connection::QueryPlannedForValues(const std::string& sql, const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  Result r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0));
+  auto st = PQresultStatus(r.get());
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  return StatusFrom(r.get(), "query failed");
+}
+
 Status Connection::CopyIn(const std::string& copy_sql, const std::function<bool(std::string&)>& produce) {
   {
     Result r(PQexec(conn_, copy_sql.c_str()));
@@ -212,49 +223,22 @@ guanxi::Result<std::unique_ptr<Pool>> Pool::Open(const std::string& url, int siz
   pool->url_ = url;
   for (int i = 0; i < std::max(1, size); ++i) {
     GX_ASSIGN_OR_RETURN(auto c, Connection::Open(url));
-    pool->free_.push_back(std::move(c));
+    pool->connections_.Add(std::move(c));
   }
   return pool;
 }
 
 guanxi::Result<Pool::Lease> Pool::Acquire() {
-  std::unique_ptr<Connection> c;
-  {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return closed_ || !free_.empty(); });
-    if (closed_) return Status::Unavailable("the store is closed");
-    c = std::move(free_.back());
-    free_.pop_back();
-    ++out_;
-  }
-  if (!c->healthy()) {
+  auto lease = connections_.Acquire();
+  if (!lease) return Status::Unavailable("the store is closed");
+  if (!(*lease)->healthy()) {
     // The server restarted or the network dropped: reconnect once.
-    auto fresh = Connection::Open(url_);
-    if (!fresh.ok()) {
-      Return(std::move(c));
-      return fresh.status();
-    }
-    c = std::move(fresh).value();
-  } else if (c->in_transaction()) {
-    (void)c->Exec("ROLLBACK");  // a previous holder failed mid-transaction
+    GX_ASSIGN_OR_RETURN(auto fresh, Connection::Open(url_));
+    lease->Replace(std::move(fresh));
+  } else if ((*lease)->in_transaction()) {
+    (void)(*lease)->Exec("ROLLBACK");
   }
-  return Lease(this, std::move(c));
-}
-
-void Pool::Return(std::unique_ptr<Connection> c) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    --out_;
-    if (!closed_) free_.push_back(std::move(c));
-  }
-  cv_.notify_one();
-}
-
-void Pool::Close() {
-  std::unique_lock<std::mutex> lock(mu_);
-  closed_ = true;
-  free_.clear();
-  cv_.notify_all();
+  return std::move(*lease);
 }
 
 }  // namespace guanxi::postgres

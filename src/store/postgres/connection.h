@@ -1,5 +1,5 @@
 // A libpq connection with a prepared-statement cache, result rows readable by the
-// shared row readers (store/rows.h), COPY in both directions, and a pool.
+// shared row readers (store/rows.h), COPY in both directions, and the pool.
 // Internal to store/postgres; nothing outside src/store/ includes it.
 #pragma once
 
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/status.h"
+#include "store/pool.h"
 
 namespace guanxi::postgres {
 
@@ -88,6 +89,10 @@ class Connection {
   Status Exec(const std::string& sql);
   // Runs a parameterised statement, prepared once per connection and cached.
   guanxi::Result<Result> Query(const std::string& sql, const Params& params = {});
+  // Runs a statement planned for these very values (not cached): for queries
+  // whose best plan depends on the values, such as searches, where a cached
+  // generic plan can be a thousand times slower for a rare term.
+  guanxi::Result<Result> QueryPlannedForValues(const std::string& sql, const Params& params);
   // COPY … FROM STDIN: `produce` is called until it returns false, appending
   // text-format rows to the buffer it is given.
   Status CopyIn(const std::string& copy_sql, const std::function<bool(std::string&)>& produce);
@@ -119,37 +124,19 @@ void AppendCopyField(std::string& out, const std::optional<std::string>& v);
 // Splits one COPY text-format line into fields (nullopt for \N), unescaping.
 std::vector<std::optional<std::string>> ParseCopyLine(std::string_view line);
 
-// A fixed set of connections shared by threads; a broken connection is replaced
-// when it is next handed out.
+// The connections of one process, each lent to one thread at a time. A
+// connection found broken when lent is replaced; one left inside a transaction
+// by a failed holder is rolled back.
 class Pool {
  public:
-  class Lease {
-   public:
-    Lease(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), conn_(std::move(c)) {}
-    Lease(Lease&&) = default;
-    ~Lease() {
-      if (conn_) pool_->Return(std::move(conn_));
-    }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
-
-   private:
-    Pool* pool_;
-    std::unique_ptr<Connection> conn_;
-  };
-
+  using Lease = ConnectionPool<Connection>::Lease;
   static guanxi::Result<std::unique_ptr<Pool>> Open(const std::string& url, int size);
   guanxi::Result<Lease> Acquire();
-  void Close();
+  void Close() { connections_.Close(); }
 
  private:
-  void Return(std::unique_ptr<Connection> c);
   std::string url_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> free_;
-  int out_ = 0;
-  bool closed_ = false;
+  ConnectionPool<Connection> connections_;
 };
 
 }  // namespace guanxi::postgres

@@ -19,7 +19,7 @@
 #include "domain/encoding.h"
 #include "domain/search_text.h"
 #include "store/cursor.h"
-#include "store/customer_list_query.h"
+#include "store/list_query.h"
 #include "store/portable.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
@@ -209,30 +209,39 @@ class PostgresStore final : public Store {
   ~PostgresStore() override { Close(); }
 
   // --- customers ---
+  // One statement (atomic on its own, so no BEGIN/COMMIT round trips): the row,
+  // its tag rows and its audit row. The audit document is written with id 0 and
+  // the database puts the new id in its place.
   Result<Customer> CreateCustomer(Customer c, AuditEntry audit) override {
     CustomerIndexKeys keys = DeriveIndexKeys(c);
-    GX_RETURN_IF_ERROR(Tx([&](Connection& db) -> Status {
-      Params p;
-      AddCustomerFields(p, c, keys);
-      p.Add(c.created_at).Add(c.updated_at);
-      auto r = db.Query(
-          "INSERT INTO customer(version, kind, name, name_sort, industry, size, province, city, source, "
-          "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
-          "email, notes, external_id, archived, search_text, short_grams, created_at, updated_at) "
-          "VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-          "$19, $20, $21, $22, $23) RETURNING id",
-          p);
-      if (!r.ok()) {
-        return Explain(r.status(), "external_id", "already used by another customer", "owner_user_id",
-                       "no such user");
-      }
-      c.id = r->row(0).Int(0);
-      c.version = 1;
-      GX_RETURN_IF_ERROR(WriteTags(db, c.id, c.tags, false));
-      audit.entity_id = c.id;
-      audit.after = CustomerToJson(c);
-      return InsertAudit(db, audit);
-    }));
+    c.id = 0;
+    c.version = 1;
+    const std::string after = CustomerToJson(c);
+    static constexpr std::string_view kIdPrefix = "{\"id\":0,";
+    if (after.rfind(kIdPrefix, 0) != 0) return Status::Internal("customer JSON does not start with its id");
+    Params p;
+    AddCustomerFields(p, c, keys);
+    p.Add(c.created_at).Add(c.updated_at).Add(ArrayLiteral(c.tags)).Add(audit.at).Add(audit.user_id)
+        .Add(audit.user_login).Add(audit.entity).Add(audit.action).Add(after.substr(kIdPrefix.size()));
+    GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
+    auto r = db->Query(
+        "WITH c AS (INSERT INTO customer(version, kind, name, name_sort, industry, size, province, "
+        "city, source, owner_user_id, relationship, relationship_level, lifecycle_stage, tags, "
+        "care_dates, phone, email, notes, external_id, archived, search_text, short_grams, "
+        "created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id), "
+        "t AS (INSERT INTO customer_tag(tag, customer_id) "
+        "      SELECT DISTINCT unnest($24::text[]), c.id FROM c), "
+        "a AS (INSERT INTO audit_log(at, user_id, user_login, entity, entity_id, action, "
+        "      before_json, after_json) "
+        "      SELECT $25, $26, $27, $28, c.id, $29, '', '{\"id\":' || c.id || ',' || $30 FROM c) "
+        "SELECT id FROM c",
+        p);
+    if (!r.ok()) {
+      return Explain(r.status(), "external_id", "already used by another customer", "owner_user_id",
+                     "no such user");
+    }
+    c.id = r->row(0).Int(0);
     return c;
   }
 
@@ -296,7 +305,7 @@ class PostgresStore final : public Store {
       Params p;
       AddAll(p, seg.args);
       p.Add(static_cast<int64_t>(q.limit + 1 - static_cast<int>(page.items.size())));
-      GX_ASSIGN_OR_RETURN(auto r, db->Query(NumberPlaceholders(seg.sql + " LIMIT ?"), p));
+      GX_ASSIGN_OR_RETURN(auto r, db->QueryPlannedForValues(NumberPlaceholders(seg.sql + " LIMIT ?"), p));
       for (int i = 0; i < r.rows(); ++i) {
         if (static_cast<int>(page.items.size()) == q.limit) {
           more = true;
@@ -658,36 +667,14 @@ class PostgresStore final : public Store {
 
   // --- audit ---
   Result<Page<AuditEntry>> ListAudit(const AuditQuery& q) override {
-    std::string sql =
-        "SELECT id, at, user_id, user_login, entity, entity_id, action, before_json, after_json "
-        "FROM audit_log WHERE 1 = 1";
+    GX_ASSIGN_OR_RETURN(AuditListPlan plan, PlanAuditList(q));
     Params p;
-    int n = 0;
-    if (!q.entity.empty()) {
-      sql += " AND entity = $" + std::to_string(++n);
-      p.Add(q.entity);
-    }
-    if (q.entity_id) {
-      sql += " AND entity_id = $" + std::to_string(++n);
-      p.Add(*q.entity_id);
-    }
-    if (!q.after.empty()) {
-      auto parts = DecodeCursor(q.after, 1);
-      auto id = parts ? ParseInt64((*parts)[0]) : std::nullopt;
-      if (!id) return Status::InvalidField("after", "not a cursor this server issued");
-      sql += " AND id < $" + std::to_string(++n);
-      p.Add(*id);
-    }
-    sql += " ORDER BY id DESC LIMIT $" + std::to_string(++n);
-    p.Add(static_cast<int64_t>(q.limit + 1));
+    AddAll(p, plan.args);
     GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(sql, p));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(NumberPlaceholders(plan.sql), p));
     Page<AuditEntry> page;
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadAudit(r.row(i)));
-    if (static_cast<int>(page.items.size()) > q.limit) {
-      page.items.pop_back();
-      page.next = EncodeCursor({std::to_string(page.items.back().id)});
-    }
+    FinishAuditPage(page, q.limit);
     return page;
   }
 
@@ -826,18 +813,22 @@ class PostgresStore final : public Store {
       }
       return Status::Ok();
     }));
-    return BuildPendingIndexes();
+    // Fresh tables have no statistics: the planner would guess until autovacuum
+    // came by, so ANALYZE runs beside the index builds.
+    return BuildPendingIndexes(/*analyze=*/true);
   }
 
-  // Builds every index listed in pending_index, at most two at a time, each on
-  // its own connection. Idempotent; safe when replicas run it together.
-  Status BuildPendingIndexes() {
+  // Builds every index listed in pending_index (and, if asked, gathers planner
+  // statistics), at most two jobs at a time, each on its own connection.
+  // Idempotent; safe when replicas run it together.
+  Status BuildPendingIndexes(bool analyze = false) {
     std::vector<std::pair<std::string, std::string>> pending;
     {
       GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
       GX_ASSIGN_OR_RETURN(auto r, db->Query("SELECT name, definition FROM pending_index ORDER BY name"));
       for (int i = 0; i < r.rows(); ++i) pending.emplace_back(r.row(i).Text(0), r.row(i).Text(1));
     }
+    if (analyze) pending.emplace_back("", "ANALYZE");
     std::mutex mu;
     size_t next = 0;
     Status first_error;
@@ -856,11 +847,12 @@ class PostgresStore final : public Store {
           const std::string plain = "CREATE INDEX ";
           if (sql.rfind(plain, 0) == 0) sql.insert(plain.size(), "IF NOT EXISTS ");
           GX_RETURN_IF_ERROR(db->Exec(sql));
+          if (job.first.empty()) return Status::Ok();
           return db->Query("DELETE FROM pending_index WHERE name = $1", Params().Add(job.first)).status();
         }();
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = Status::Internal("building index " + job.first + ": " + s.message());
+          if (first_error.ok()) first_error = Status::Internal("running " + job.second + ": " + s.message());
         }
       }
     };

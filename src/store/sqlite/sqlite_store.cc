@@ -18,7 +18,8 @@
 #include "domain/search_text.h"
 #include "store/sqlite/connection.h"
 #include "store/cursor.h"
-#include "store/customer_list_query.h"
+#include "store/list_query.h"
+#include "store/pool.h"
 #include "store/portable.h"
 #include "store/rows.h"
 #include "store/sqlite/migrations.h"
@@ -152,48 +153,7 @@ Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& k
   return WriteCustomerIndexes(db, c, keys, nullptr);
 }
 
-class ReaderPool {
- public:
-  class Lease {
-   public:
-    Lease(ReaderPool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
-    Lease(Lease&&) = default;
-    ~Lease() {
-      if (conn_) pool_->Return(std::move(conn_));
-    }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
-
-   private:
-    ReaderPool* pool_;
-    std::unique_ptr<Connection> conn_;
-  };
-
-  void Add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
-  Lease Acquire() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return !free_.empty(); });
-    auto c = std::move(free_.back());
-    free_.pop_back();
-    return Lease(this, std::move(c));
-  }
-  void Return(std::unique_ptr<Connection> c) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      free_.push_back(std::move(c));
-    }
-    cv_.notify_one();
-  }
-  void Clear() {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_.clear();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> free_;
-};
+using ReaderPool = ConnectionPool<Connection>;
 
 class SqliteStore final : public Store {
  public:
@@ -223,7 +183,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Customer> GetCustomer(int64_t id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     return SelectCustomer(*db, id);
   }
 
@@ -295,7 +255,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> CountCustomers() override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT count(*) FROM customer"));
     GX_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.Int(0) : 0;
@@ -344,7 +304,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Contact> GetContact(int64_t id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     return SelectContact(*db, id);
   }
 
@@ -407,7 +367,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Contact>> ListContacts(int64_t customer_id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kContactColumns +
                                              " FROM contact WHERE customer_id = ? ORDER BY id"));
     st.Bind(customer_id);
@@ -447,7 +407,7 @@ class SqliteStore final : public Store {
   }
 
   Result<User> GetUser(int64_t id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
                                              " FROM app_user WHERE id = ?"));
     st.Bind(id);
@@ -457,7 +417,7 @@ class SqliteStore final : public Store {
   }
 
   Result<User> GetUserByLogin(const std::string& login) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
                                              " FROM app_user WHERE login = ?"));
     st.Bind(login);
@@ -506,7 +466,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<User>> ListUsers() override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kUserColumns +
                                              " FROM app_user ORDER BY id"));
     std::vector<User> out;
@@ -540,7 +500,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Team> GetTeam(int64_t id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT id, name, manager_user_id, created_at FROM team WHERE id = ?"));
     st.Bind(id);
@@ -550,7 +510,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Team> GetTeamByName(const std::string& name) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT id, name, manager_user_id, created_at FROM team WHERE name = ?"));
     st.Bind(name);
@@ -589,7 +549,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Team>> ListTeams() override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT id, name, manager_user_id, created_at FROM team ORDER BY name"));
     std::vector<Team> out;
@@ -616,7 +576,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Session> GetSession(const std::string& id_hash, UnixSeconds now) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM session "
         "WHERE id_hash = ? AND expires_at > ?"));
@@ -653,7 +613,7 @@ class SqliteStore final : public Store {
     int64_t token_id = 0;
     std::optional<int64_t> last_used;
     {
-      auto db = readers_.Acquire();
+      GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
       GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
           "SELECT u.id, u.version, u.login, u.display_name, u.role, u.team_id, u.password_hash, "
           "u.disabled, u.created_at, u.updated_at, t.id, t.last_used_at "
@@ -676,7 +636,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT id, user_id, name, '', created_at, last_used_at FROM api_token WHERE user_id = ? "
         "ORDER BY id"));
@@ -705,40 +665,17 @@ class SqliteStore final : public Store {
 
   // --- audit ---
   Result<Page<AuditEntry>> ListAudit(const AuditQuery& q) override {
-    std::string sql =
-        "SELECT id, at, user_id, user_login, entity, entity_id, action, before_json, after_json "
-        "FROM audit_log WHERE 1 = 1";
-    std::vector<SqlValue> args;
-    if (!q.entity.empty()) {
-      sql += " AND entity = ?";
-      args.emplace_back(q.entity);
-    }
-    if (q.entity_id) {
-      sql += " AND entity_id = ?";
-      args.emplace_back(*q.entity_id);
-    }
-    if (!q.after.empty()) {
-      auto parts = DecodeCursor(q.after, 1);
-      auto id = parts ? ParseInt64((*parts)[0]) : std::nullopt;
-      if (!id) return Status::InvalidField("after", "not a cursor this server issued");
-      sql += " AND id < ?";
-      args.emplace_back(*id);
-    }
-    sql += " ORDER BY id DESC LIMIT ?";
-    args.emplace_back(static_cast<int64_t>(q.limit + 1));
-    auto db = readers_.Acquire();
-    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
-    BindAll(st, args);
+    GX_ASSIGN_OR_RETURN(AuditListPlan plan, PlanAuditList(q));
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(plan.sql));
+    BindAll(st, plan.args);
     Page<AuditEntry> page;
     for (;;) {
       GX_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       page.items.push_back(ReadAudit(st));
     }
-    if (static_cast<int>(page.items.size()) > q.limit) {
-      page.items.pop_back();
-      page.next = EncodeCursor({std::to_string(page.items.back().id)});
-    }
+    FinishAuditPage(page, q.limit);
     return page;
   }
 
@@ -756,7 +693,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<UnixSeconds>> RateEvents(const std::string& key, UnixSeconds since) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
         "SELECT at FROM rate_limit_event WHERE key = ? AND at > ? ORDER BY at"));
     st.Bind(key).Bind(since);
@@ -784,7 +721,7 @@ class SqliteStore final : public Store {
 
   // --- copy ---
   Status ExportTables(int chunk_rows, const std::function<Status(const TableRows&)>& sink) override {
-    auto db = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
     GX_RETURN_IF_ERROR(db->Exec("BEGIN"));  // one snapshot for every table
     Status s = [&]() -> Status {
       for (const PortableTable& t : PortableTableDefs()) {
@@ -828,7 +765,7 @@ class SqliteStore final : public Store {
   Result<std::string> IntegrityCheck() override {
     std::string out;
     {
-      auto db = readers_.Acquire();
+      GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
       GX_ASSIGN_OR_RETURN(auto st, db->Prepare("PRAGMA integrity_check"));
       for (;;) {
         GX_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -847,7 +784,7 @@ class SqliteStore final : public Store {
   }
 
   Status Backup(const std::string& path) override {
-    auto src = readers_.Acquire();
+    GX_ASSIGN_OR_RETURN(auto src, AcquireReader());
     sqlite3* dest = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
@@ -879,10 +816,16 @@ class SqliteStore final : public Store {
     (void)writer_->RunExclusive(
         [](Connection& db) { return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
     writer_->Stop();
-    readers_.Clear();
+    readers_.Close();
   }
 
  private:
+  Result<ReaderPool::Lease> AcquireReader() {
+    auto lease = readers_.Acquire();
+    if (!lease) return Status::Unavailable("the store is closed");
+    return std::move(*lease);
+  }
+
   Status Write(const std::function<Status(Connection&)>& job) {
     ++writes_;
     return writer_->Run(job);
@@ -1010,7 +953,7 @@ SearchSql SqliteSearch(const std::vector<std::string>& terms, size_t drive) {
 
 Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
   GX_ASSIGN_OR_RETURN(CustomerListPlan plan, PlanCustomerList(q, SqliteSearch));
-  auto db = readers_.Acquire();
+  GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
   Page<Customer> page;
   std::string last_sort_value;
   bool more = false;

@@ -1,4 +1,4 @@
-#include "store/customer_list_query.h"
+#include "store/list_query.h"
 
 #include "domain/encoding.h"
 #include "domain/search_text.h"
@@ -147,6 +147,36 @@ std::string CustomerListCursor(const CustomerListPlan& plan, const Customer& las
   if (plan.key == Key::kName) parts.push_back(HexEncode(name_sort));
   parts.push_back(std::to_string(last.id));
   return EncodeCursor(parts);
+}
+
+Result<AuditListPlan> PlanAuditList(const AuditQuery& q) {
+  AuditListPlan plan;
+  plan.sql = "SELECT id, at, user_id, user_login, entity, entity_id, action, before_json, after_json "
+             "FROM audit_log WHERE 1 = 1";
+  if (!q.entity.empty()) {
+    plan.sql += " AND entity = ?";
+    plan.args.emplace_back(q.entity);
+  }
+  if (q.entity_id) {
+    plan.sql += " AND entity_id = ?";
+    plan.args.emplace_back(*q.entity_id);
+  }
+  if (!q.after.empty()) {
+    auto parts = DecodeCursor(q.after, 1);
+    auto id = parts ? store_rows::ParseInt64((*parts)[0]) : std::nullopt;
+    if (!id) return Status::InvalidField("after", "not a cursor this server issued");
+    plan.sql += " AND id < ?";
+    plan.args.emplace_back(*id);
+  }
+  plan.sql += " ORDER BY id DESC LIMIT ?";
+  plan.args.emplace_back(static_cast<int64_t>(q.limit + 1));
+  return plan;
+}
+
+void FinishAuditPage(Page<AuditEntry>& page, int limit) {
+  if (static_cast<int>(page.items.size()) <= limit) return;
+  page.items.resize(limit);
+  page.next = EncodeCursor({std::to_string(page.items.back().id)});
 }
 
 }  // namespace guanxi

@@ -1,6 +1,7 @@
-// The customer list query both backends run: filters, visibility, sort and
-// keyset pagination planned once, as SQL with `?` placeholders; each backend
-// supplies only how a search term is matched. Internal to src/store/.
+// The list queries both backends run, planned once as SQL with `?`
+// placeholders: customers (filters, visibility, sort, keyset pages; each backend
+// supplies only how a search term is matched) and the audit log. Internal to
+// src/store/.
 #pragma once
 
 #include <cstdint>
@@ -50,5 +51,15 @@ std::string CustomerListCursor(const CustomerListPlan& plan, const Customer& las
 
 // The search terms of a folded query, and the index of the one that drives it.
 std::vector<std::string> SplitSearchTerms(const std::string& search, size_t* drive);
+
+// The audit log, newest first: one statement ending in "LIMIT ?" (limit + 1
+// rows, so the page knows whether another follows), and its arguments.
+struct AuditListPlan {
+  std::string sql;
+  std::vector<SqlValue> args;
+};
+Result<AuditListPlan> PlanAuditList(const AuditQuery& q);
+// Drops the look-ahead row and sets the cursor of the following page.
+void FinishAuditPage(Page<AuditEntry>& page, int limit);
 
 }  // namespace guanxi
