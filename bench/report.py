@@ -31,7 +31,7 @@ def load(path):
 class Report:
     def __init__(self, r):
         self.r = r
-        for name in ("page_1", "page_deep"):
+        for name in ("page_1", "page_deep", "pg_page_1", "pg_page_deep"):
             self.combine_rounds(name)
         self.n = int(r["customers"])
         self.targets = []  # (name, threshold, measured, ok, margin)
@@ -114,31 +114,33 @@ class Report:
             parts.append(f"non-201 {unexpected:,.0f}" + (f" ({detail})" if detail else ""))
         return "; ".join(parts) if parts else "0"
 
-    def side_by_side(self, columns, ratio_to=None, ratio_label=None):
-        """columns: list of (header, test name). Returns a Markdown table."""
+    def side_by_side(self, columns, ratio_to=None, ratio_label=None, ratios=None):
+        """columns: list of (header, test name); ratio_to = (a, b) with ratio_label,
+        or ratios = [(a, b, label), ...]: extra columns a ÷ b. Returns a Markdown table."""
+        ratios = list(ratios or [])
+        if ratio_to:
+            ratios.insert(0, (ratio_to[0], ratio_to[1], ratio_label))
         rows = [("req/s", "rps", lambda v: self.num(v)),
                 ("p50", "p50_ms", self.ms), ("p90", "p90_ms", self.ms),
                 ("p99", "p99_ms", self.ms), ("p99.9", "p999_ms", self.ms),
                 ("max", "max_ms", self.ms), ("requests", "requests", lambda v: self.num(v))]
         head = "| | " + " | ".join(h for h, _ in columns)
         sep = "|---|" + "---:|" * len(columns)
-        if ratio_to:
-            head += f" | {ratio_label} |"
+        for _, _, label in ratios:
+            head += f" | {label}"
             sep += "---:|"
-        else:
-            head += " |"
+        head += " |"
         out = [head, sep]
         for label, field, fmt in rows:
             vals = [self.test(t, field) for _, t in columns]
             line = f"| {label} | " + " | ".join(fmt(v) for v in vals)
-            if ratio_to:
-                a, b = self.test(ratio_to[0], field), self.test(ratio_to[1], field)
-                line += " | " + (f"{a / b:.2f}×" if a is not None and b else "n/a") + " |"
-            else:
-                line += " |"
+            for ta, tb, _ in ratios:
+                a, b = self.test(ta, field), self.test(tb, field)
+                line += " | " + (f"{a / b:.2f}×" if a is not None and b else "n/a")
+            line += " |"
             out.append(line)
         out.append("| errors | " + " | ".join(self.errors(t) for _, t in columns)
-                   + (" | |" if ratio_to else " |"))
+                   + " |" * (len(ratios) + 1))
         return "\n".join(out)
 
     def c1_line(self, label, name):
@@ -235,11 +237,13 @@ class Report:
                    f"kernel {r.get('kernel')}")
         out.append(f"- Load average (1/5/15 min) at start {r.get('loadavg_start')}, at end "
                    f"{r.get('loadavg_end')}. The machine is shared and noisy: wrk, nginx and guanxi "
+                   f"{'(and PostgreSQL, pgbench) ' if 'v_postgres' in r else ''}"
                    f"also share its {r.get('nproc')} cores with each other, so every figure is a "
                    f"client-and-server-on-one-box figure, not a server-only capacity.")
         out.append("\n### Versions\n")
-        for k in ["v_guanxi", "v_nginx", "v_wrk", "v_sqlite3", "v_gxx"]:
-            out.append(f"- {r.get(k)}")
+        for k in ["v_guanxi", "v_nginx", "v_wrk", "v_sqlite3", "v_gxx", "v_postgres", "v_pgbench"]:
+            if k in r:
+                out.append(f"- {r.get(k)}")
         out.append("\n### Set-up\n")
         out.append(f"- wrk: {r.get('wrk_threads')} threads, {r.get('wrk_connections')} connections, "
                    f"{r.get('duration')} s per test after a {r.get('warmup')} s unreported warm-up, "
@@ -354,7 +358,13 @@ class Report:
 
         self.evaluate_targets()
         out.append("### Targets\n")
-        out.append("| target | threshold | measured | result | margin |\n|---|---|---|---|---|")
+        out.extend(self.targets_markdown())
+        if "v_postgres" in r:
+            out.extend(self.postgres_markdown())
+        return "\n".join(out)
+
+    def targets_markdown(self):
+        out = ["| target | threshold | measured | result | margin |\n|---|---|---|---|---|"]
         for name, thr, meas, ok, margin in self.targets:
             res = "n/a" if ok is None else ("**PASS**" if ok else "**MISS**")
             out.append(f"| {name} | {thr} | {meas} | {res} | {margin} |")
@@ -364,7 +374,257 @@ class Report:
                        + ". See the analysis below for why.\n")
         else:
             out.append("Every target was met in this run.\n")
-        return "\n".join(out)
+        return out
+
+    # ---- PostgreSQL ----
+    def evaluate_pg_targets(self):
+        self.targets, self.misses = [], []
+        get_rps, ngx_rps = self.test("pg_get_by_id", "rps"), self.test("nginx", "rps")
+        if get_rps is not None and ngx_rps:
+            ratio = get_rps / ngx_rps
+            ok = ratio >= 0.3
+            margin = (f"{(ratio - 0.3) * 100:+.0f} points above 30 %" if ok
+                      else f"short by {(0.3 - ratio) * 100:.0f} points "
+                           f"({ngx_rps * 0.3 - get_rps:,.0f} req/s)")
+            self.target("GET by id throughput on PostgreSQL", "≥ 30 % of nginx req/s (same run)",
+                        f"{ratio * 100:.0f} % ({get_rps:,.0f} / {ngx_rps:,.0f})", ok, margin)
+        else:
+            self.target("GET by id throughput on PostgreSQL", "≥ 30 % of nginx req/s (same run)",
+                        "n/a", None, "not measured")
+        self.at_least("Durable creates on PostgreSQL (POST; fsync, synchronous_commit on)",
+                      "≥ 3,000 creates/s", self.test("pg_post", "rps"), 3000.0,
+                      lambda v: f"{v:,.0f}/s")
+        non201 = self.test("pg_post", "unexpected")
+        if non201:
+            self.target("POST answers 201 on PostgreSQL", "every response 201",
+                        f"{non201:,.0f} were not", False, f"{non201:,.0f} non-201 responses")
+        n_note = "" if self.n >= 1_000_000 else f" (measured at {self.n:,} customers, not 1,000,000)"
+        self.below(f"db copy SQLite → PostgreSQL of 1,000,000 customers, wall time{n_note}", "< 60 s",
+                   self.f("copy_wall_s"), 60.0, lambda v: f"{v:,.1f} s")
+
+    def copy_tables(self):
+        rows = []
+        for name in (self.r.get("copy_tables") or "").split(","):
+            v = self.r.get(f"copy_table.{name}")
+            if name and v:
+                src, dst, match = v.split()
+                rows.append((name, int(src), int(dst), match == "true"))
+        return rows
+
+    def pgbench_cell(self, name, field, fmt):
+        return fmt(self.f(f"{name}.{field}"))
+
+    def postgres_markdown(self):
+        r, n = self.r, self.n
+        out = []
+        pool = r.get("pg_pool", "?")
+        out.append("## PostgreSQL — the same run\n")
+        out.append("After the load (before any server opened the SQLite file) the SQLite database was "
+                   "copied into a throw-away PostgreSQL cluster on the same machine with "
+                   "`guanxi db copy`; the cluster then idled through the SQLite tests above. After "
+                   "them: the cluster's own ceiling with pgbench, then the same wrk tests as above "
+                   "against `guanxi serve` on PostgreSQL (the nginx figures are the ones measured "
+                   "above).\n")
+        out.append("### PostgreSQL set-up\n")
+        out.append(f"- {r.get('v_postgres')}; {r.get('v_pgbench')}")
+        out.append(f"- Cluster: `initdb --locale=C.UTF-8 --encoding=UTF8` in the temp dir, listening on "
+                   f"127.0.0.1 only (TCP from every client). Settings: {r.get('pg_settings')}. "
+                   f"Everything not named in bench/run.sh is the PostgreSQL default.")
+        out.append(f"- Database `bench`: {r.get('pg_bench_db')}.")
+        out.append(f"- guanxi serve: `--db postgresql://guanxi@127.0.0.1:PORT/bench --pool {pool} "
+                   f"--host 127.0.0.1`, threads {r.get('server_threads')}; an admin API token made "
+                   f"with `guanxi token create` on the PostgreSQL database. Customer 1 is "
+                   f"{r.get('pg_customer_1_bytes')} bytes of JSON"
+                   + ("; byte-for-byte the same as from SQLite." if r.get("pg_customer_1_same") == "yes"
+                      else "; **not** byte-for-byte the same as from SQLite."
+                      if r.get("pg_customer_1_same") == "no" else "."))
+        problems = self.f("pg_log_problems")
+        if problems is not None:
+            out.append(f"- ERROR/FATAL/PANIC lines in the PostgreSQL log over the whole run: "
+                       f"{problems:,.0f}.")
+        out.append("")
+
+        # db copy
+        tables = self.copy_tables()
+        total = self.f("copy_rows_total")
+        wall = self.f("copy_wall_s")
+        all_match = bool(tables) and all(m and s == d for _, s, d, m in tables)
+        out.append("### db copy, SQLite → PostgreSQL\n")
+        out.append(f"`guanxi db copy --from bench.db --to postgresql://…/bench --format json` of the "
+                   f"freshly loaded {n:,}-customer file into the empty database `bench`.\n")
+        out.append("| | |\n|---|---:|")
+        out.append(f"| wall time, spawn → exit | {self.num(wall, 1)} s |")
+        out.append(f"| `seconds` reported by the command (copy and read-back check, after opening "
+                   f"both databases) | {self.num(self.f('copy_seconds'), 1)} s |")
+        if total and wall:
+            out.append(f"| rows per second, all tables, wall time | {total / wall:,.0f} |")
+            out.append(f"| customers per second, wall time | {n / wall:,.0f} |")
+        out.append(f"| CPU time of `guanxi db copy` (user + sys) | {self.num(self.f('copy_cpu_s'), 1)} s |")
+        out.append(f"| CPU time of the PostgreSQL cluster during the copy (user + sys, all its "
+                   f"processes) | {self.num(self.f('copy_pg_cpu_s'), 1)} s |")
+        out.append(f"| peak RSS of `guanxi db copy` | {self.mib(kb=self.f('copy_maxrss_kb'))} |")
+        out.append(f"| WAL written during the copy | {self.mib(b=self.f('copy_wal_bytes'))} |")
+        out.append(f"| checkpoints during the copy | {self.num(self.f('copy_checkpoints'))} |")
+        out.append(f"| every table: same row count and SHA-256 on both sides | "
+                   f"{'yes' if all_match else '**no**'} ({len(tables)} tables, "
+                   f"{self.num(total)} rows) |")
+        out.append(f"| then `VACUUM (ANALYZE)` of `bench` (a step of this script, not of `db copy`) | "
+                   f"{self.num(self.f('pg_vacuum_analyze_s'), 1)} s |")
+        out.append(f"| then `CHECKPOINT` | {self.num(self.f('pg_checkpoint_s'), 1)} s |")
+        out.append(f"| database size (`pg_database_size`) | {self.mib(b=self.f('pg_db_bytes'))} "
+                   f"({self.f('pg_db_bytes', 0) / max(n, 1):,.0f} bytes per customer; SQLite file "
+                   f"{self.mib(b=self.f('db_bytes'))}) |")
+        if r.get("pg_objects"):
+            out.append(f"| largest relations (`pg_relation_size`) | {r['pg_objects']} |")
+        out.append("")
+        if tables:
+            out.append("| table | rows in SQLite | rows in PostgreSQL | rows and SHA-256 match |")
+            out.append("|---|---:|---:|---|")
+            for name, src, dst, match in tables:
+                out.append(f"| {name} | {src:,} | {dst:,} | {'yes' if match and src == dst else '**no**'} |")
+            out.append("")
+
+        # pgbench ceiling
+        out.append("### PostgreSQL's own ceiling: pgbench -S\n")
+        out.append(f"`pgbench -i -s {r.get('pgbench_scale')}` in a separate database `pgbench` on the "
+                   f"same cluster ({self.num(self.f('pgbench_accounts'))} rows in pgbench_accounts; "
+                   f"{self.num(self.f('pgbench_init_s'), 1)} s; `{r.get('pgbench_init_line', '')}`), "
+                   f"then `pgbench -S -M prepared -n` (the built-in select-only script: one "
+                   f"primary-key SELECT per transaction over TCP, no HTTP, no JSON) for "
+                   f"{r.get('pgbench_s.duration_s')} s after a {r.get('warmup')} s unreported "
+                   f"warm-up, with as many clients as wrk has connections. pgbench reports only "
+                   f"the average latency; wrk's mean is shown next to it.\n")
+        out.append("| | pgbench -S, 64 clients | guanxi GET by id on PostgreSQL, 64 conns | "
+                   "pgbench -S, 1 client | guanxi GET by id on PostgreSQL, 1 conn |")
+        out.append("|---|---:|---:|---:|---:|")
+        out.append(f"| clients / threads | {r.get('pgbench_s.clients')} / {r.get('pgbench_s.threads')} | "
+                   f"{r.get('wrk_connections')} / {r.get('wrk_threads')} | "
+                   f"{r.get('c1_pgbench_s.clients')} / {r.get('c1_pgbench_s.threads')} | 1 / 1 |")
+        out.append(f"| per second (tps, without connection time / req/s) | "
+                   f"{self.num(self.f('pgbench_s.tps'))} | {self.num(self.test('pg_get_by_id', 'rps'))} | "
+                   f"{self.num(self.f('c1_pgbench_s.tps'))} | {self.num(self.test('pg_c1_get_by_id', 'rps'))} |")
+        out.append(f"| mean latency | {self.ms(self.f('pgbench_s.latency_avg_ms'))} | "
+                   f"{self.ms(self.test('pg_get_by_id', 'mean_ms'))} | "
+                   f"{self.ms(self.f('c1_pgbench_s.latency_avg_ms'))} | "
+                   f"{self.ms(self.test('pg_c1_get_by_id', 'mean_ms'))} |")
+        out.append(f"| transactions / requests | {self.num(self.f('pgbench_s.transactions'))} | "
+                   f"{self.num(self.test('pg_get_by_id', 'requests'))} | "
+                   f"{self.num(self.f('c1_pgbench_s.transactions'))} | "
+                   f"{self.num(self.test('pg_c1_get_by_id', 'requests'))} |")
+        out.append(f"| failed / errors | {self.num(self.f('pgbench_s.failed'))} | "
+                   f"{self.errors('pg_get_by_id')} | {self.num(self.f('c1_pgbench_s.failed'))} | "
+                   f"{self.errors('pg_c1_get_by_id')} |")
+        out.append("")
+        tps, get = self.f("pgbench_s.tps"), self.test("pg_get_by_id", "rps")
+        if tps and get is not None:
+            out.append(f"GET by id on PostgreSQL reached {get / tps * 100:.0f} % of pgbench -S's "
+                       f"transactions per second at 64 connections.\n")
+
+        # start-up and memory
+        out.append("### PostgreSQL: server start-up and memory\n")
+        out.append(f"| | PostgreSQL, --pool {pool} | SQLite, --sync full |\n|---|---:|---:|")
+        out.append(f"| start-up, spawn → `/healthz` 200 | {self.num(self.f('startup_pg.ms'))} ms | "
+                   f"{self.num(self.f('startup_full.ms'))} ms |")
+        out.append(f"| shutdown (SIGTERM → exit) | {self.num(self.f('shutdown_pg.ms'))} ms | "
+                   f"{self.num(self.f('shutdown_full.ms'))} ms |")
+        for label, key in [("RSS right after start-up", "start_kb"),
+                           ("RSS after GET-by-id test", "after_get_kb"),
+                           ("RSS after search tests", "after_search_kb"),
+                           ("RSS at the end (after POST test)", "end_kb"),
+                           ("peak RSS (VmHWM)", "hwm_kb")]:
+            out.append(f"| {label} | {self.mib(kb=self.f('rss_pg.' + key))} | "
+                       f"{self.mib(kb=self.f('rss_full.' + key))} |")
+        out.append("")
+        out.append("RSS is guanxi's alone; PostgreSQL's memory (shared_buffers and one backend per "
+                   "pooled connection) is not included.\n")
+        sl = r.get("startup_pg.server_line")
+        if sl:
+            out.append(f"The server's own log line: `{sl}`.\n")
+
+        # GET by id
+        out.append("### PostgreSQL: (a, b) GET /api/v1/customers/{id}\n")
+        out.append(f"Random id in 1..{n:,} per request; the SQLite and nginx columns are the figures "
+                   f"from above.\n")
+        out.append(self.side_by_side([("PostgreSQL", "pg_get_by_id"), ("SQLite", "get_by_id"),
+                                      ("nginx fixed body", "nginx")],
+                                     ratios=[("pg_get_by_id", "get_by_id", "PostgreSQL ÷ SQLite"),
+                                             ("pg_get_by_id", "nginx", "PostgreSQL ÷ nginx")]))
+        out.append("")
+        out.append(self.c1_line("PostgreSQL: GET by id", "pg_c1_get_by_id"))
+        out.append(self.c1_line("SQLite: GET by id", "c1_get_by_id"))
+        out.append("")
+
+        # POST
+        out.append("### PostgreSQL: (c) POST /api/v1/customers (durable creates)\n")
+        out.append("Same script as above; on PostgreSQL the response is sent after the commit with "
+                   "fsync = on and synchronous_commit = on.\n")
+        out.append(self.side_by_side([("PostgreSQL", "pg_post"), ("SQLite --sync full", "post_full"),
+                                      ("nginx fixed body", "nginx")],
+                                     ratios=[("pg_post", "post_full", "PostgreSQL ÷ SQLite full")]))
+        out.append("")
+
+        # search
+        out.append("### PostgreSQL: (d) Search, first page (`?q=…&limit=50`)\n")
+        out.append("Same terms and match counts as above (the same data).\n")
+        cols = [(f"q={t} ({self.num(self.f('matches_' + t))} matches)", f"pg_search_{t}")
+                for t in SEARCH_TERMS if self.test(f"pg_search_{t}", "rps") is not None]
+        cols.append(("nginx fixed body", "nginx"))
+        out.append(self.side_by_side(cols))
+        out.append("")
+        for t in SEARCH_TERMS:
+            if self.test(f"pg_c1_search_{t}", "rps") is not None:
+                out.append(self.c1_line(f"PostgreSQL: q={t}", f"pg_c1_search_{t}"))
+        out.append("")
+
+        # keyset
+        deep = int(self.f("page_deep", 1000))
+        k = int(self.f("pg_walk_window", 50))
+        out.append(f"### PostgreSQL: (e) Keyset listing, page 1 vs page {deep}\n")
+        out.append(f"The page-{deep} cursor was found again on PostgreSQL by walking {deep - 1} pages "
+                   f"({r.get('pg_walk_total_s')} s, one client; median page "
+                   f"{r.get('pg_walk_first_median_ms')} ms over the first {k} pages and "
+                   f"{r.get('pg_walk_last_median_ms')} ms over the last {k}).\n")
+        out.append(self.side_by_side([("page 1", "pg_page_1"), (f"page {deep}", "pg_page_deep"),
+                                      ("nginx fixed body", "nginx")],
+                                     ratio_to=("pg_page_deep", "pg_page_1"),
+                                     ratio_label=f"p{deep} ÷ p1"))
+        out.append("")
+        out.append(f"64-connection figures: {r.get('page_rounds')} alternating rounds of "
+                   f"{r.get('page_round_s')} s per side, as above. Per-round req/s: page 1 "
+                   f"{r.get('pg_page_1.rounds_rps')}; page {deep} {r.get('pg_page_deep.rounds_rps')}.\n")
+        out.append(self.c1_line("PostgreSQL: page 1", "pg_c1_page_1"))
+        out.append(self.c1_line(f"PostgreSQL: page {deep}", "pg_c1_page_deep"))
+        out.append("")
+
+        # summary
+        out.append("### PostgreSQL vs SQLite, test by test\n")
+        out.append("| test | SQLite req/s | PostgreSQL req/s | PostgreSQL ÷ SQLite | SQLite p50 | "
+                   "PostgreSQL p50 | SQLite p99 | PostgreSQL p99 | PostgreSQL errors |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        rows = [("GET by id, 64 conns", "get_by_id"), ("GET by id, 1 conn", "c1_get_by_id")]
+        for t in SEARCH_TERMS:
+            rows.append((f"search q={t}, 64 conns", f"search_{t}"))
+        for t in SEARCH_TERMS:
+            rows.append((f"search q={t}, 1 conn", f"c1_search_{t}"))
+        rows += [("page 1, 64 conns", "page_1"), (f"page {deep}, 64 conns", "page_deep"),
+                 ("page 1, 1 conn", "c1_page_1"), (f"page {deep}, 1 conn", "c1_page_deep"),
+                 ("POST create, 64 conns (SQLite --sync full)", "post_full")]
+        for label, t in rows:
+            pg_t = "pg_post" if t == "post_full" else "pg_" + t
+            a, b = self.test(t, "rps"), self.test(pg_t, "rps")
+            ratio = "n/a"
+            if a and b is not None:
+                ratio = f"{b / a:.2f}×" if b / a >= 0.1 else f"{b / a:.2g}×"
+            out.append(f"| {label} | {self.num(a)} | {self.num(b)} | {ratio} | "
+                       f"{self.ms(self.test(t, 'p50_ms'))} | {self.ms(self.test(pg_t, 'p50_ms'))} | "
+                       f"{self.ms(self.test(t, 'p99_ms'))} | {self.ms(self.test(pg_t, 'p99_ms'))} | "
+                       f"{self.errors(pg_t)} |")
+        out.append("")
+
+        self.evaluate_pg_targets()
+        out.append("### PostgreSQL targets\n")
+        out.extend(self.targets_markdown())
+        return out
 
 
 DEFAULT_ANALYSIS = """### Analysis
@@ -385,10 +645,13 @@ def write_doc(path, results_md, r):
 Produced by `bench/run.sh --write-doc` (everything under "Results" is regenerated
 on every run; the analysis section between the markers is kept). The script loads
 `BENCH_CUSTOMERS` demo customers with `guanxi demo`, starts an nginx ceiling and
-`guanxi serve`, and drives both with wrk on 127.0.0.1; see the header of
-`bench/run.sh` for the knobs. Run it on an otherwise idle machine for numbers you
-want to compare. The tests take about 5 minutes; the load takes as long as
-`guanxi demo` needs for `BENCH_CUSTOMERS` (see the load table and the analysis).
+`guanxi serve`, and drives both with wrk on 127.0.0.1; then it copies the data into
+a throw-away PostgreSQL cluster with `guanxi db copy`, measures the cluster with
+pgbench and repeats the wrk tests against `guanxi serve` on PostgreSQL. See the
+header of `bench/run.sh` for the knobs. Run it on an otherwise idle machine for
+numbers you want to compare. The tests take about 10 minutes (half on SQLite, half
+on PostgreSQL); the load and the copy take as long as they need for
+`BENCH_CUSTOMERS` (see the load and copy tables and the analysis).
 
 {results_md}
 {BEGIN}

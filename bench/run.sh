@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Guanxi benchmark: loads N demo customers, then measures the server with wrk
-# against an nginx "ceiling" on the same machine. Everything listens on
-# 127.0.0.1 and every wrk run is bounded by -d.
+# against an nginx "ceiling" on the same machine; then copies the loaded data
+# into a throw-away PostgreSQL 15 cluster (guanxi db copy), measures that
+# cluster's own ceiling with pgbench -S and runs the same wrk tests against
+# guanxi serve on PostgreSQL. Everything listens on 127.0.0.1 and every wrk and
+# pgbench run is bounded by -d / -T.
 #
 # usage: bench/run.sh [--write-doc] [--keep]
 #   --write-doc  rewrite docs/benchmarks.md from this run (the hand-written
@@ -18,10 +21,18 @@
 #   BENCH_SERVER_THREADS guanxi serve --threads (default: the server's own default)
 #   BENCH_POST_NORMAL    also measure POST with --sync normal (default 1)
 #   BENCH_TMPDIR         parent of the temp dir (default $TMPDIR or /tmp)
+#   BENCH_PG             also run the PostgreSQL part (default 1)
+#   BENCH_PG_POOL        guanxi serve --pool on PostgreSQL (default 32)
+#   BENCH_PGBENCH_SCALE  pgbench -i scale factor for the pgbench ceiling (default 10)
+#   GUANXI_PG_BIN        PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
 #   GUANXI               server binary (default build/release/guanxi)
 #
 # Needs: build/release/guanxi (this script builds nothing), wrk, nginx
-# (nginx-light is enough), curl, python3, sqlite3.
+# (nginx-light is enough), curl, python3, sqlite3; for the PostgreSQL part
+# postgresql-15 and postgresql-contrib (initdb, pg_ctl, psql, pgbench). The
+# cluster lives in the temp dir (fsync, full_page_writes and synchronous_commit
+# on) and is stopped on exit; as root it runs as the "postgres" user (or a
+# system user "guanxi-pg" made here), like scripts/pg-cluster.sh.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,13 +46,17 @@ WRK_CONNS="${BENCH_CONNECTIONS:-64}"
 NGINX_WORKERS="${BENCH_NGINX_WORKERS:-auto}"
 SERVER_THREADS="${BENCH_SERVER_THREADS:-}"
 POST_NORMAL="${BENCH_POST_NORMAL:-1}"
+PG="${BENCH_PG:-1}"
+PG_POOL="${BENCH_PG_POOL:-32}"
+PGBENCH_SCALE="${BENCH_PGBENCH_SCALE:-10}"
+PG_BIN="${GUANXI_PG_BIN:-/usr/lib/postgresql/15/bin}"
 WRITE_DOC=0
 KEEP=0
 for arg in "$@"; do
   case "$arg" in
     --write-doc) WRITE_DOC=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +70,13 @@ for tool in wrk nginx curl python3 sqlite3; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 ]] || die "BENCH_CUSTOMERS must be a positive integer"
+if [[ "$PG" == 1 ]]; then
+  for tool in initdb pg_ctl postgres psql pgbench; do
+    [[ -x "$PG_BIN/$tool" ]] || die "$PG_BIN/$tool not found: install postgresql-15 and postgresql-contrib (or set BENCH_PG=0)"
+  done
+  [[ "$PG_POOL" =~ ^[0-9]+$ && "$PG_POOL" -ge 1 ]] || die "BENCH_PG_POOL must be a positive integer"
+  [[ "$PGBENCH_SCALE" =~ ^[0-9]+$ && "$PGBENCH_SCALE" -ge 1 ]] || die "BENCH_PGBENCH_SCALE must be a positive integer"
+fi
 
 TMP="$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/guanxi-bench.XXXXXX")"
 DB="$TMP/bench.db"
@@ -66,24 +88,39 @@ NGINX_PID=""
 SERVER_PID=""
 WRK_PID=""
 LOAD_PID=""
+CHILD_PID=""   # guanxi db copy, pgbench, psql
+PG_DIR=""      # set once initdb has run: the cluster in $PG_DIR/data is stopped on exit
+PG_OWNER=""    # when root: the user the cluster runs as
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2>/dev/null || true
   [[ -n "$LOAD_PID" ]] && kill -TERM "$LOAD_PID" 2>/dev/null || true
+  [[ -n "$CHILD_PID" ]] && kill -TERM "$CHILD_PID" 2>/dev/null || true
   [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null || true
   [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
-  for pid in $WRK_PID $LOAD_PID $SERVER_PID $NGINX_PID; do
+  for pid in $WRK_PID $LOAD_PID $CHILD_PID $SERVER_PID $NGINX_PID; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  pg_stop
   if [[ "$KEEP" == 1 ]]; then
     log "kept $TMP"
   else
     rm -rf "$TMP"
   fi
   exit "$rc"
+}
+# Runs a command as the PostgreSQL cluster's owner: ourselves, or PG_OWNER when root.
+pg_as_owner() {
+  if [[ -z "$PG_OWNER" ]]; then "$@"; else (cd / && runuser -u "$PG_OWNER" -- "$@"); fi
+}
+pg_stop() {
+  [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]] || return 0
+  log "stopping the PostgreSQL cluster"
+  pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m fast -w -t 60 > /dev/null 2>&1 ||
+    pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m immediate -w -t 30 > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -105,6 +142,30 @@ urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# run_child CMD...: runs CMD in the background as CHILD_PID (killed on exit) and
+# waits for it; returns its exit status.
+run_child() {
+  "$@" &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
+# wait_watch PID: waits for PID while polling its peak RSS (VmHWM, kB) into
+# WATCH_HWM; returns its exit status.
+wait_watch() {
+  local pid="$1" k v _ rc=0
+  WATCH_HWM=0
+  while kill -0 "$pid" 2>/dev/null; do
+    while read -r k v _; do
+      [[ "$k" == VmHWM: && "$v" -gt "$WATCH_HWM" ]] && WATCH_HWM=$v
+    done < "/proc/$pid/status" 2>/dev/null || true
+    sleep 0.2
+  done
+  wait "$pid" || rc=$?
+  return "$rc"
+}
 
 # --- machine and versions ------------------------------------------------------
 put date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -194,6 +255,175 @@ for term in "${SEARCH_TERMS[@]}"; do
   put "matches_$term" "$(sqlite3 "$DB" "SELECT count(*) FROM customer WHERE archived = 0 AND instr(search_text, '$term') > 0")"
 done
 
+# --- 1b. PostgreSQL cluster and db copy ------------------------------------------
+# The copy runs here, before any server has the SQLite file open, so the
+# PostgreSQL database holds exactly the loaded data (the POST tests below add
+# customers to the SQLite file only). The cluster then idles until the
+# PostgreSQL tests after the SQLite ones.
+PSQL=("$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1)
+pgsql() { "${PSQL[@]}" -d "$PG_URL/$1" -c "$2"; }  # pgsql DBNAME SQL
+
+# pg_start: initdb into $TMP/pg/data and start it on a free port of 127.0.0.1
+# with durable settings; sets PG_PORT and PG_URL (without a database name).
+pg_start() {
+  local dir="$TMP/pg"
+  mkdir -p "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    # initdb and postgres refuse to run as root (as in scripts/pg-cluster.sh).
+    PG_OWNER=postgres
+    if ! id -u "$PG_OWNER" > /dev/null 2>&1; then
+      PG_OWNER=guanxi-pg
+      id -u "$PG_OWNER" > /dev/null 2>&1 ||
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_OWNER"
+    fi
+    chmod 711 "$TMP"   # let the owner reach $TMP/pg (no listing of $TMP)
+    chown "$PG_OWNER:" "$dir"
+    chmod 700 "$dir"
+    pg_as_owner test -w "$dir" ||
+      die "user $PG_OWNER cannot write $dir (is a parent directory closed to other users?)"
+  fi
+  PG_DIR="$dir"
+  pg_as_owner "$PG_BIN/initdb" --pgdata="$dir/data" --username=guanxi --auth=trust \
+    --encoding=UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  cat >> "$dir/data/postgresql.conf" <<CONF
+
+# bench/run.sh: a throw-away cluster, but durable like production
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+fsync = on
+full_page_writes = on
+synchronous_commit = on
+shared_buffers = 512MB
+max_connections = 200
+maintenance_work_mem = 512MB
+log_line_prefix = '%m [%p] %d '
+CONF
+  local try port out
+  PG_PORT=""
+  for try in $(seq 10); do
+    port=$(free_port)
+    rm -f "$dir/log"
+    if out=$(pg_as_owner "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/log" -w -t 120 -o "-p $port" 2>&1); then
+      PG_PORT=$port
+      break
+    fi
+    grep -qE 'could not bind|could not create any TCP/IP sockets' "$dir/log" 2>/dev/null && continue
+    tail -n 20 "$dir/log" >&2 || true
+    die "pg_ctl start failed: $out"
+  done
+  [[ -n "$PG_PORT" ]] || die "PostgreSQL found no free port in 10 tries"
+  PG_URL="postgresql://guanxi@127.0.0.1:$PG_PORT"
+  pgsql postgres 'SELECT 1' > /dev/null || die "the cluster started but $PG_URL does not answer"
+  log "PostgreSQL on $PG_URL (data $dir/data)"
+}
+
+# pg_cpu_s: CPU seconds (user + sys) the cluster has used so far: the postmaster,
+# its live children, and (through the postmaster's cutime/cstime) exited ones.
+pg_cpu_s() {
+  python3 - "$PG_DIR/data/postmaster.pid" <<'PY'
+import os, sys
+pid = int(open(sys.argv[1]).readline())
+def stat(p):
+    s = open(f"/proc/{p}/stat").read()
+    return s[s.rindex(")") + 2:].split()  # from field 3 (state) on
+f = stat(pid)
+ticks = sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            g = stat(p)
+            if int(g[1]) == pid:  # a child of the postmaster
+                ticks += int(g[11]) + int(g[12])
+        except (OSError, ValueError, IndexError):
+            pass
+print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
+PY
+}
+
+if [[ "$PG" == 1 ]]; then
+  pg_start
+  put v_postgres "$("$PG_BIN/postgres" --version)"
+  put v_pgbench "$("$PG_BIN/pgbench" --version)"
+  # The figures are for a durable configuration: refuse to go on otherwise.
+  for setting in fsync full_page_writes synchronous_commit; do
+    [[ "$(pgsql postgres "SHOW $setting")" == on ]] || die "PostgreSQL $setting is not on"
+  done
+  put pg_settings "$(pgsql postgres "SELECT string_agg(name || ' = ' || current_setting(name), ', ' ORDER BY i)
+    FROM unnest(ARRAY['fsync', 'full_page_writes', 'synchronous_commit', 'wal_sync_method',
+      'shared_buffers', 'max_connections', 'maintenance_work_mem', 'work_mem',
+      'effective_cache_size', 'wal_level', 'max_wal_size', 'checkpoint_timeout']) WITH ORDINALITY AS s(name, i)")"
+  pgsql postgres "CREATE DATABASE bench TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+  PG_BENCH_URL="$PG_URL/bench"
+  put pg_bench_db "$(pgsql postgres "SELECT 'encoding ' || pg_encoding_to_char(encoding) || ', LC_COLLATE ' || datcollate || ', LC_CTYPE ' || datctype FROM pg_database WHERE datname = 'bench'")"
+
+  wal0=$(pgsql postgres 'SELECT pg_current_wal_lsn()')
+  ckpt0=$(pgsql postgres 'SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter')
+  log "copying the SQLite database to PostgreSQL (guanxi db copy)..."
+  children_cpu
+  cpu_before=$CHILD_CPU
+  pg_cpu_before=$(pg_cpu_s)
+  copy_start=$(now)
+  "$GX" db copy --from "$DB" --to "$PG_BENCH_URL" --format json > "$TMP/copy.json" 2> "$TMP/copy.err" &
+  CHILD_PID=$!
+  rc=0
+  wait_watch "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  copy_end=$(now)
+  children_cpu
+  put copy_pg_cpu_s "$(python3 -c "print(round($(pg_cpu_s) - $pg_cpu_before, 1))")"
+  put copy_exit "$rc"
+  put copy_wall_s "$(python3 -c "print(round($copy_end - $copy_start, 2))")"
+  put copy_cpu_s "$(python3 -c "print(round($CHILD_CPU - $cpu_before, 1))")"
+  put copy_maxrss_kb "$WATCH_HWM"
+  put copy_wal_bytes "$(pgsql postgres "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0')")"
+  put copy_checkpoints "$(pgsql postgres "SELECT checkpoints_timed + checkpoints_req - $ckpt0 FROM pg_stat_bgwriter")"
+  # Every table must have landed with the same rows and checksum.
+  copy_ok=0
+  python3 - "$TMP/copy.json" >> "$RESULTS" <<'PY' && copy_ok=1
+import json, sys
+try:
+    d = json.load(open(sys.argv[1], encoding="utf-8"))
+except Exception as e:
+    print(f"copy_parse_error\t{e}")
+    sys.exit(1)
+bad, total = [], 0
+for t in d["tables"]:
+    print(f"copy_table.{t['table']}\t{t['source_rows']} {t['destination_rows']} {str(t['matches']).lower()}")
+    total += t["source_rows"]
+    if not t["matches"] or t["source_rows"] != t["destination_rows"]:
+        bad.append(t["table"])
+print(f"copy_ok\t{str(d['ok']).lower()}")
+print(f"copy_seconds\t{d['seconds']:.2f}")
+print(f"copy_tables\t{','.join(t['table'] for t in d['tables'])}")
+print(f"copy_rows_total\t{total}")
+print(f"copy_differing\t{','.join(bad)}")
+sys.exit(0 if d["ok"] and d["tables"] and not bad else 1)
+PY
+  if [[ "$rc" != 0 || "$copy_ok" != 1 ]]; then
+    cat "$TMP/copy.err" "$TMP/copy.json" >&2
+    die "guanxi db copy failed (exit $rc) or the copy differs from the source"
+  fi
+  log "copied in $(grep '^copy_wall_s' "$RESULTS" | cut -f2) s"
+  # Fresh tables have no statistics and an unset visibility map; autovacuum
+  # would do this on its own, during the SQLite tests. Do it now, timed, and
+  # checkpoint, so the cluster is idle until the PostgreSQL tests.
+  t0=$(now)
+  run_child "${PSQL[@]}" -d "$PG_BENCH_URL" -c 'VACUUM (ANALYZE)' || die "VACUUM ANALYZE failed"
+  t1=$(now)
+  run_child "${PSQL[@]}" -d "$PG_BENCH_URL" -c 'CHECKPOINT' || die "CHECKPOINT failed"
+  t2=$(now)
+  put pg_vacuum_analyze_s "$(python3 -c "print(round($t1 - $t0, 1))")"
+  put pg_checkpoint_s "$(python3 -c "print(round($t2 - $t1, 1))")"
+  put pg_db_bytes "$(pgsql bench "SELECT pg_database_size('bench')")"
+  put pg_objects "$(pgsql bench "SELECT string_agg(relname || ' ' || round(bytes / 1048576.0) || ' MiB', ', ' ORDER BY bytes DESC)
+    FROM (SELECT c.relname, pg_relation_size(c.oid) AS bytes FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND c.relkind IN ('r', 'i', 'm')
+          ORDER BY 2 DESC LIMIT 8) t")"
+  put pg_customers "$(pgsql bench 'SELECT count(*) FROM customer')"
+fi
+
 TOKEN="$("$GX" token create --db "$DB" --login admin)"
 [[ -n "$TOKEN" ]] || die "token create printed nothing"
 AUTH="Authorization: Bearer $TOKEN"
@@ -248,15 +478,17 @@ put nginx_workers "$NGINX_WORKERS ($(pgrep -P "$NGINX_PID" | wc -l) worker proce
 put nginx_body_bytes "$(curl -s "http://127.0.0.1:$NGINX_PORT/" | wc -c)"
 
 # --- 3. guanxi server ------------------------------------------------------------
-# start_server SYNC: starts guanxi serve, records start-up time and RSS.
+# start_server LABEL ARGS...: starts guanxi serve with ARGS (--db …), records
+# start-up time and RSS under LABEL.
 start_server() {
   local sync="$1"
+  shift
   SERVER_PORT=$(free_port)
   local threads=()
   [[ -n "$SERVER_THREADS" ]] && threads=(--threads "$SERVER_THREADS")
   local t0 t1 code=""
   t0=$(now)
-  "$GX" serve --db "$DB" --host 127.0.0.1 --port "$SERVER_PORT" --sync "$sync" "${threads[@]}" \
+  "$GX" serve "$@" --host 127.0.0.1 --port "$SERVER_PORT" "${threads[@]}" \
     > "$TMP/serve-$sync.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 2000); do
@@ -271,7 +503,7 @@ start_server() {
   put "startup_$sync.server_line" "$(grep -m1 'listening on' "$TMP/serve-$sync.log" || true)"
   put "rss_$sync.start_kb" "$(rss_kb "$SERVER_PID")"
   BASE="http://127.0.0.1:$SERVER_PORT"
-  log "guanxi serve --sync $sync on $BASE (pid $SERVER_PID)"
+  log "guanxi serve $* on $BASE (pid $SERVER_PID)"
 }
 
 stop_server() {
@@ -284,7 +516,7 @@ stop_server() {
   SERVER_PID=""
 }
 
-start_server full
+start_server full --db "$DB" --sync full
 put server_threads "${SERVER_THREADS:-default = max(4, 2 × nproc) = $(( $(nproc) * 2 > 4 ? $(nproc) * 2 : 4 ))}"
 curl -sf -H "$AUTH" "$BASE/api/v1/customers/1" > "$TMP/customer-1.json" || die "GET /api/v1/customers/1 failed"
 put customer_1_bytes "$(wc -c < "$TMP/customer-1.json")"
@@ -312,10 +544,20 @@ done
 DEEP=$(( N / 50 - 1 < 1000 ? N / 50 - 1 : 1000 ))
 (( DEEP >= 2 )) || die "need at least 150 customers for the keyset test"
 put page_deep "$DEEP"
-log "walking $((DEEP - 1)) pages of 50 to find the page-$DEEP cursor..."
-python3 - "$BASE" "$TOKEN" "$TMP/cursor.txt" "$DEEP" > "$TMP/walk.txt" <<'PY'
+# Alternate the two in rounds (1, deep, 1, deep, ...) so that a burst of
+# noise from other processes hits both sides instead of one.
+ROUNDS=3
+ROUND_D=$(( DURATION / ROUNDS > 1 ? DURATION / ROUNDS : 1 ))
+put page_rounds "$ROUNDS"
+put page_round_s "$ROUND_D"
+# keyset_tests PREFIX: walks to the page-DEEP cursor on $BASE (cursors belong to
+# one backend), then measures page 1 vs page DEEP; results under PREFIX.
+keyset_tests() {
+  local prefix="$1" i w
+  log "walking $((DEEP - 1)) pages of 50 to find the page-$DEEP cursor..."
+  python3 - "$BASE" "$TOKEN" "$TMP/${prefix}cursor.txt" "$DEEP" "$prefix" > "$TMP/${prefix}walk.txt" <<'PY'
 import json, sys, time, urllib.parse, urllib.request
-base, token, out, deep = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+base, token, out, deep, prefix = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 after, times = None, []
 for page in range(1, deep):
     url = base + "/api/v1/customers?limit=50"
@@ -332,29 +574,27 @@ for page in range(1, deep):
 open(out, "w").write(after)
 k = min(50, len(times) // 2)
 first, last = sorted(times[:k]), sorted(times[-k:])
-print(f"walk_total_s\t{sum(times) / 1000:.2f}")
-print(f"walk_window\t{k}")
-print(f"walk_first_median_ms\t{first[k // 2]:.2f}")
-print(f"walk_last_median_ms\t{last[k // 2]:.2f}")
+print(f"{prefix}walk_total_s\t{sum(times) / 1000:.2f}")
+print(f"{prefix}walk_window\t{k}")
+print(f"{prefix}walk_first_median_ms\t{first[k // 2]:.2f}")
+print(f"{prefix}walk_last_median_ms\t{last[k // 2]:.2f}")
 PY
-cat "$TMP/walk.txt" >> "$RESULTS"
-CURSOR="$(cat "$TMP/cursor.txt")"
-put cursor_page_deep "$CURSOR"
-PAGE_1_URL="$BASE/api/v1/customers?limit=50"
-PAGE_DEEP_URL="$BASE/api/v1/customers?limit=50&after=$(urlencode "$CURSOR")"
-# Alternate the two in rounds (1, deep, 1, deep, ...) so that a burst of
-# noise from other processes hits both sides instead of one.
-ROUNDS=3
-ROUND_D=$(( DURATION / ROUNDS > 1 ? DURATION / ROUNDS : 1 ))
-put page_rounds "$ROUNDS"
-put page_round_s "$ROUND_D"
-for i in $(seq "$ROUNDS"); do
-  w=0; [[ "$i" == 1 ]] && w="$WARMUP"
-  W="$w" D="$ROUND_D" run_wrk "page_1_r$i" plain.lua "$PAGE_1_URL"
-  W="$w" D="$ROUND_D" run_wrk "page_deep_r$i" plain.lua "$PAGE_DEEP_URL"
-done
-C=1 T=1 D=5 run_wrk c1_page_1 plain.lua "$PAGE_1_URL"
-C=1 T=1 D=5 run_wrk c1_page_deep plain.lua "$PAGE_DEEP_URL"
+  cat "$TMP/${prefix}walk.txt" >> "$RESULTS"
+  local cursor
+  cursor="$(cat "$TMP/${prefix}cursor.txt")"
+  put "${prefix}cursor_page_deep" "$cursor"
+  local page_1_url="$BASE/api/v1/customers?limit=50"
+  local page_deep_url
+  page_deep_url="$BASE/api/v1/customers?limit=50&after=$(urlencode "$cursor")"
+  for i in $(seq "$ROUNDS"); do
+    w=0; [[ "$i" == 1 ]] && w="$WARMUP"
+    W="$w" D="$ROUND_D" run_wrk "${prefix}page_1_r$i" plain.lua "$page_1_url"
+    W="$w" D="$ROUND_D" run_wrk "${prefix}page_deep_r$i" plain.lua "$page_deep_url"
+  done
+  C=1 T=1 D=5 run_wrk "${prefix}c1_page_1" plain.lua "$page_1_url"
+  C=1 T=1 D=5 run_wrk "${prefix}c1_page_deep" plain.lua "$page_deep_url"
+}
+keyset_tests ""
 
 # (c) durable creates last, so the read tests above see exactly the loaded data.
 run_wrk post_full post_create.lua "$BASE/api/v1/customers"
@@ -363,14 +603,100 @@ put rss_full.hwm_kb "$(hwm_kb "$SERVER_PID")"
 stop_server full
 
 if [[ "$POST_NORMAL" == 1 ]]; then
-  start_server normal
+  start_server normal --db "$DB" --sync normal
   run_wrk post_normal post_create.lua "$BASE/api/v1/customers"
   stop_server normal
 fi
 put db_customers_end "$(sqlite3 "$DB" 'SELECT count(*) FROM customer')"
+
+# --- 5. PostgreSQL ---------------------------------------------------------------
+# run_pgbench NAME CLIENTS THREADS SECONDS: pgbench -S (the built-in select-only
+# script: one primary-key SELECT per transaction) on the pgbench database, after
+# an unreported warm-up of WARMUP seconds.
+run_pgbench() {
+  local name="$1" clients="$2" threads="$3" secs="$4"
+  local out="$TMP/$name.txt"
+  local args=(-h 127.0.0.1 -p "$PG_PORT" -U guanxi -S -M prepared -c "$clients" -j "$threads" -n)
+  if [[ "$WARMUP" != 0 ]]; then
+    run_child timeout -k 10 $((WARMUP + 120)) "$PG_BIN/pgbench" "${args[@]}" -T "$WARMUP" pgbench \
+      > "$TMP/$name-warmup.txt" 2>&1 || true
+  fi
+  log "pgbench $name: -S -M prepared -c $clients -j $threads -T $secs"
+  run_child timeout -k 10 $((secs + 120)) "$PG_BIN/pgbench" "${args[@]}" -T "$secs" pgbench \
+    > "$out" 2>&1 || { cat "$out" >&2; die "pgbench $name failed"; }
+  python3 - "$out" "$name" >> "$RESULTS" <<'PY'
+import re, sys
+text, name = open(sys.argv[1]).read(), sys.argv[2]
+def grab(pattern):
+    m = re.search(pattern, text, re.M)
+    if not m:
+        sys.exit(f"pgbench output has no match for {pattern!r}:\n{text}")
+    return m.group(1)
+fields = [
+    ("tps", r"^tps = ([0-9.]+) \(without initial connection time\)"),
+    ("latency_avg_ms", r"^latency average = ([0-9.]+) ms"),
+    ("transactions", r"^number of transactions actually processed: (\d+)"),
+    ("connect_ms", r"^initial connection time = ([0-9.]+) ms"),
+    ("clients", r"^number of clients: (\d+)"),
+    ("threads", r"^number of threads: (\d+)"),
+    ("duration_s", r"^duration: (\d+) s"),
+]
+for key, pattern in fields:
+    print(f"{name}.{key}\t{grab(pattern)}")
+m = re.search(r"^number of failed transactions: (\d+)", text, re.M)
+print(f"{name}.failed\t{m.group(1) if m else 0}")
+PY
+  log "  $(grep -E '^(tps|latency average)' "$out" | tr '\n' ' ')"
+}
+
+if [[ "$PG" == 1 ]]; then
+  # (f) the database's own ceiling: pgbench -S on a separate database.
+  log "pgbench -i -s $PGBENCH_SCALE..."
+  pgsql postgres "CREATE DATABASE pgbench TEMPLATE template0"
+  put pgbench_scale "$PGBENCH_SCALE"
+  t0=$(now)
+  run_child timeout -k 10 1800 "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U guanxi \
+    -i -s "$PGBENCH_SCALE" -q pgbench > "$TMP/pgbench-init.txt" 2>&1 ||
+    { cat "$TMP/pgbench-init.txt" >&2; die "pgbench -i failed"; }
+  t1=$(now)
+  put pgbench_init_s "$(python3 -c "print(round($t1 - $t0, 1))")"
+  put pgbench_init_line "$(grep '^done in' "$TMP/pgbench-init.txt" || true)"
+  put pgbench_accounts "$(pgsql pgbench 'SELECT count(*) FROM pgbench_accounts')"
+  run_pgbench pgbench_s "$WRK_CONNS" "$WRK_THREADS" "$DURATION"
+  run_pgbench c1_pgbench_s 1 1 5
+
+  # (g) the same wrk tests against guanxi serve on PostgreSQL.
+  TOKEN="$("$GX" token create --db "$PG_BENCH_URL" --login admin)"
+  [[ -n "$TOKEN" ]] || die "token create (PostgreSQL) printed nothing"
+  AUTH="Authorization: Bearer $TOKEN"
+  start_server pg --db "$PG_BENCH_URL" --pool "$PG_POOL"
+  put pg_pool "$PG_POOL"
+  curl -sf -H "$AUTH" "$BASE/api/v1/customers/1" > "$TMP/pg-customer-1.json" ||
+    die "GET /api/v1/customers/1 on PostgreSQL failed"
+  put pg_customer_1_bytes "$(wc -c < "$TMP/pg-customer-1.json")"
+  put pg_customer_1_same "$(cmp -s "$TMP/customer-1.json" "$TMP/pg-customer-1.json" && echo yes || echo no)"
+  run_wrk pg_get_by_id get_by_id.lua "$BASE/api/v1/customers/1" -- "$N"
+  put rss_pg.after_get_kb "$(rss_kb "$SERVER_PID")"
+  for term in "${SEARCH_TERMS[@]}"; do
+    run_wrk "pg_search_$term" plain.lua "$BASE/api/v1/customers?q=$(urlencode "$term")&limit=50"
+  done
+  put rss_pg.after_search_kb "$(rss_kb "$SERVER_PID")"
+  C=1 T=1 D=5 run_wrk pg_c1_get_by_id get_by_id.lua "$BASE/api/v1/customers/1" -- "$N"
+  for term in "${SEARCH_TERMS[@]}"; do
+    C=1 T=1 D=5 run_wrk "pg_c1_search_$term" plain.lua "$BASE/api/v1/customers?q=$(urlencode "$term")&limit=50"
+  done
+  keyset_tests pg_
+  run_wrk pg_post post_create.lua "$BASE/api/v1/customers"
+  put rss_pg.end_kb "$(rss_kb "$SERVER_PID")"
+  put rss_pg.hwm_kb "$(hwm_kb "$SERVER_PID")"
+  stop_server pg
+  put pg_customers_end "$(pgsql bench 'SELECT count(*) FROM customer')"
+  put pg_log_problems "$(grep -cE ' (ERROR|FATAL|PANIC): ' "$PG_DIR/log" || true)"
+  pg_stop
+fi
 put loadavg_end "$(loadavg)"
 
-# --- 5. report -------------------------------------------------------------------
+# --- 6. report -------------------------------------------------------------------
 REPORT_ARGS=("$RESULTS")
 [[ "$WRITE_DOC" == 1 ]] && REPORT_ARGS+=(--write-doc "$ROOT/docs/benchmarks.md")
 python3 "$BENCH_DIR/report.py" "${REPORT_ARGS[@]}"
