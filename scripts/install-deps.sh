@@ -7,11 +7,13 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev libboost-math-dev
   rapidjson-dev libsqlite3-dev sqlite3 libphonenumber-dev libopencc-dev opencc libicu-dev
-  libargon2-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libargon2-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Only the test command needs a browser; the benchmarks need wrk and nginx.
+# Only the test command needs a browser and a PostgreSQL server (the suites run
+# again on a throw-away cluster, scripts/pg-cluster.sh); the benchmarks need wrk
+# and nginx.
 if [[ "${1:-}" == "--test" ]]; then
-  PACKAGES+=(chromium fonts-wqy-microhei)
+  PACKAGES+=(chromium fonts-wqy-microhei postgresql-15 postgresql-contrib)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light curl)

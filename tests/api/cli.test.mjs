@@ -4,7 +4,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { apiClient } from '../lib/server.mjs';
+import { apiClient, backend, pgDatabaseUrl } from '../lib/server.mjs';
 import { setupEnv, createCustomer, run, PASSWORD, login } from '../lib/api-helpers.mjs';
 
 let env, admin, yunqi, tricky, formula, archived;
@@ -206,11 +206,15 @@ describe('db check and backup', () => {
     assert.equal(r.stdout.trim(), 'ok');
   });
 
-  test('db check on a damaged file fails', async () => {
+  test('db check on a damaged file fails (and, on PostgreSQL, on a missing database)', async () => {
     const bad = path.join(env.dir, 'garbage.db');
     writeFileSync(bad, Buffer.alloc(8192, 0x41));
     const r = await run(['db', 'check', '--db', bad]);
     assert.notEqual(r.code, 0);
+    if (backend() === 'postgresql') {
+      const missing = await run(['db', 'check', '--db', pgDatabaseUrl('gx_no_such_database')]);
+      assert.notEqual(missing.code, 0, missing.stdout);
+    }
   });
 
   test('backup --out, then customers list on the backup shows the same customers', async () => {

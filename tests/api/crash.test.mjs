@@ -16,6 +16,8 @@ const LOOPS = 16;
 const DURATION_MS = 1500;
 
 async function writeUntilKilled(round) {
+  // A previous round that failed before restarting left no server to kill.
+  if (env.server.child.exitCode !== null || env.server.child.signalCode !== null) await env.restart();
   const api = env.as('boss');
   const acked = [];
   const errors = new Map();

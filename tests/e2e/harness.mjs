@@ -1,4 +1,4 @@
-// Shared set-up for the browser suites: a real guanxi server on a temp SQLite DB
+// Shared set-up for the browser suites: a real guanxi server on a fresh database
 // (tests/lib/server.mjs), one headless Debian chromium, and small UI helpers.
 // Not a test file itself (the node:test runner only picks up *.test.mjs).
 import assert from 'node:assert/strict';

@@ -1,7 +1,12 @@
-// Starts real Guanxi processes for the API and end-to-end suites: a fresh SQLite
-// file in a temp directory, a server on 127.0.0.1 with a port the OS picks, and
+// Starts real Guanxi processes for the API and end-to-end suites: a fresh database
+// for each caller of tempDb(), a server on 127.0.0.1 with a port the OS picks, and
 // users and tokens made through the CLI exactly as a script would.
+//
+// The database is an SQLite file in a temp directory, or, when GUANXI_TEST_PG holds
+// the URL of a PostgreSQL cluster (postgresql://guanxi@127.0.0.1:PORT/postgres, see
+// scripts/pg-cluster.sh), a fresh database in that cluster.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,9 +16,60 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const guanxiBin = process.env.GUANXI_BIN || path.join(repoRoot, 'build/release/guanxi');
 export const webRoot = path.join(repoRoot, 'web/dist');
 
+export const pgBin = process.env.GUANXI_PG_BIN || '/usr/lib/postgresql/15/bin';
+
+/** 'postgresql' when the suites run against GUANXI_TEST_PG, else 'sqlite'. */
+export function backend() {
+  return process.env.GUANXI_TEST_PG ? 'postgresql' : 'sqlite';
+}
+
+/** The URL of database `name` in the GUANXI_TEST_PG cluster (which need not exist). */
+export function pgDatabaseUrl(name) {
+  const url = new URL(process.env.GUANXI_TEST_PG);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs SQL through psql against `url`; throws with psql's message on an error. */
+export function psql(url, sql) {
+  try {
+    return execFileSync(path.join(pgBin, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(`psql ${sql}: ${e.stderr || e.message}`);
+  }
+}
+
+let pgDatabases = 0;
+
+// A fresh database: { dir, db, cleanup }. `dir` is a temp directory for other
+// files in every case; `db` is what `--db` takes (a file in `dir`, or the URL of a
+// new PostgreSQL database); cleanup() drops or deletes both.
 export function tempDb() {
   const dir = mkdtempSync(path.join(tmpdir(), 'guanxi-test-'));
-  return { dir, db: path.join(dir, 'guanxi.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  if (backend() === 'sqlite') {
+    return { dir, db: path.join(dir, 'guanxi.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `gx_${process.pid}_${++pgDatabases}_${randomBytes(4).toString('hex')}`;
+  try {
+    psql(process.env.GUANXI_TEST_PG, `CREATE DATABASE "${name}"`);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    dir,
+    db: pgDatabaseUrl(name),
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      // A guanxi that does not understand the URL takes it for a file name and
+      // leaves the database empty: then the test proved nothing about PostgreSQL.
+      let tables;
+      try { tables = Number(psql(pgDatabaseUrl(name), "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")); } catch { tables = -1; }
+      psql(process.env.GUANXI_TEST_PG, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      if (tables === 0) throw new Error(`guanxi created no tables in ${name}: does ${guanxiBin} take postgresql:// URLs for --db?`);
+    },
+  };
 }
 
 export function cli(args, input) {

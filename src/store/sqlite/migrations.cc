@@ -53,6 +53,7 @@ Result<int> Migrate(Connection& conn) {
       }
       if (!s.ok()) {
         (void)conn.Exec("ROLLBACK");
+        if (s.code() == StatusCode::kUnavailable) return s;  // locked: the caller retries
         return Status::Internal(std::string("migration ") + m.file + " failed: " + s.message());
       }
     }

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <variant>
 
 #include "domain/collation.h"
@@ -984,13 +985,21 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     return Status::InvalidField("synchronous", "must be full or normal");
   }
   GX_ASSIGN_OR_RETURN(auto writer, sqlite::Connection::Open(options.path, false, options.busy_timeout_ms));
-  GX_RETURN_IF_ERROR(writer->Exec("PRAGMA journal_mode = WAL"));
+  // Two processes opening a new file at once (say two `user add` runs) race to
+  // switch it to WAL and create the schema; the loser sees "database is locked"
+  // without the busy handler being asked, so it waits and tries again.
+  Status prepared;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    prepared = writer->Exec("PRAGMA journal_mode = WAL");
+    if (prepared.ok()) prepared = sqlite::Migrate(*writer).status();
+    if (prepared.code() != StatusCode::kUnavailable) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + 10 * (attempt % 5)));
+  }
+  GX_RETURN_IF_ERROR(prepared);
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous = " + options.synchronous));
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA temp_store = MEMORY"));
   GX_RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size = -" +
                                   std::to_string(std::max(1, options.writer_cache_mib) * 1024)));
-  auto migrated = sqlite::Migrate(*writer);
-  if (!migrated.ok()) return migrated.status();
   auto queue = std::make_unique<sqlite::WriteQueue>(std::move(writer), options.max_group_commit);
   auto store = std::make_unique<SqliteStore>(std::move(queue), options);
   for (int i = 0; i < std::max(1, options.reader_connections); ++i) {
