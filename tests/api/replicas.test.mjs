@@ -10,9 +10,9 @@
 // machine too; the cross-replica cache checks need PostgreSQL's notifications.
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDb, startServer, apiClient, backend } from '../lib/server.mjs';
+import { tempDb, startServer, apiClient, backend, psql } from '../lib/server.mjs';
 import {
-  addUserAsync, createTokenAsync, assertProblem, listAll, login, PASSWORD, parallel,
+  addUserAsync, createTokenAsync, assertProblem, listAll, login, PASSWORD, parallel, run,
 } from '../lib/api-helpers.mjs';
 
 describe('two replicas on one database', () => {
@@ -139,4 +139,25 @@ describe('two replicas on one database', () => {
     }
     assert.equal(status, 401, 'the revoked token is refused by replica b within a second');
   });
+});
+
+test('replicas starting together on a new database apply each migration once', async () => {
+  const fresh = tempDb();
+  try {
+    const servers = await Promise.all([startServer({ db: fresh.db }), startServer({ db: fresh.db }), startServer({ db: fresh.db })]);
+    try {
+      for (const s of servers) assert.equal((await fetch(`${s.baseUrl}/healthz`)).status, 200);
+      if (backend() === 'postgresql') {
+        const rows = psql(fresh.db, 'SELECT version FROM schema_migration ORDER BY version').trim().split('\n');
+        assert.deepEqual(rows.map(Number), rows.map((_, i) => i + 1), 'each migration recorded once, in order');
+        assert.ok(rows.length >= 2);
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+    const check = await run(['db', 'check', '--db', fresh.db]);
+    assert.equal(check.stdout.trim(), 'ok', check.stderr);
+  } finally {
+    fresh.cleanup();
+  }
 });
