@@ -649,7 +649,7 @@ on every run; the analysis section between the markers is kept). The script load
 a throw-away PostgreSQL cluster with `guanxi db copy`, measures the cluster with
 pgbench and repeats the wrk tests against `guanxi serve` on PostgreSQL. See the
 header of `bench/run.sh` for the knobs. Run it on an otherwise idle machine for
-numbers you want to compare. The tests take about 10 minutes (half on SQLite, half
+numbers you want to compare. The tests take about 8 minutes (half on SQLite, half
 on PostgreSQL); the load and the copy take as long as they need for
 `BENCH_CUSTOMERS` (see the load and copy tables and the analysis).
 
