@@ -761,31 +761,48 @@ class PostgresStore final : public Store {
         deferred.emplace_back(idx.row(i).Text(0), idx.row(i).Text(1));
         GX_RETURN_IF_ERROR(db.Exec("DROP INDEX " + QuoteIdent(idx.row(i).Text(0))));
       }
+      // One COPY per table, fed chunk after chunk as they arrive, so deriving the
+      // next customers' search keys here overlaps with the server storing the
+      // previous ones.
       bool customers = false;
-      for (;;) {
-        GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
-        if (!chunk) break;
-        GX_RETURN_IF_ERROR(CheckPortableChunk(chunk->table, chunk->columns));
-        if (chunk->table == "customer") {
-          customers = true;
-          std::vector<Customer> rows;
-          rows.reserve(chunk->rows.size());
-          for (const auto& values : chunk->rows) rows.push_back(ReadCustomer(TextRow(values)));
-          std::vector<CustomerIndexKeys> keys;
-          keys.reserve(rows.size());
-          for (const auto& c : rows) keys.push_back(DeriveIndexKeys(c));
-          GX_RETURN_IF_ERROR(CopyCustomers(db, rows, keys));
-          continue;
-        }
-        size_t next_row = 0;
-        GX_RETURN_IF_ERROR(db.CopyIn(
-            "COPY " + chunk->table + "(" + JoinColumns(chunk->columns) + ") FROM STDIN",
-            [&](std::string& buf) {
-              for (; next_row < chunk->rows.size() && buf.size() < (1 << 20); ++next_row) {
-                AppendCopyRow(buf, chunk->rows[next_row]);
+      GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
+      while (chunk) {
+        const std::string table = chunk->table;
+        GX_RETURN_IF_ERROR(CheckPortableChunk(table, chunk->columns));
+        const bool is_customer = table == "customer";
+        customers |= is_customer;
+        std::string copy_sql = "COPY " + table + "(" + JoinColumns(chunk->columns) + ") FROM STDIN";
+        if (is_customer) copy_sql = kCopyCustomersSql;
+        size_t row = 0;
+        Status pulled;
+        GX_RETURN_IF_ERROR(db.CopyIn(copy_sql, [&](std::string& buf) {
+          while (buf.size() < (1 << 20)) {
+            if (row == chunk->rows.size()) {
+              auto more = next();
+              if (!more.ok()) {
+                pulled = more.status();
+                chunk.reset();
+                return false;
               }
-              return next_row < chunk->rows.size();
-            }));
+              chunk = std::move(more).value();
+              row = 0;
+              if (!chunk) return false;
+              if (chunk->table != table) return false;  // the next table's first chunk waits
+              pulled = CheckPortableChunk(table, chunk->columns);
+              if (!pulled.ok()) return false;
+              continue;
+            }
+            if (is_customer) {
+              Customer c = ReadCustomer(TextRow(chunk->rows[row]));
+              AppendCustomerCopyRow(buf, c, DeriveIndexKeys(c));
+            } else {
+              AppendCopyRow(buf, chunk->rows[row]);
+            }
+            ++row;
+          }
+          return true;
+        }));
+        GX_RETURN_IF_ERROR(pulled);
       }
       if (customers) {
         GX_RETURN_IF_ERROR(db.Exec(
@@ -1011,35 +1028,38 @@ class PostgresStore final : public Store {
     buf.push_back('\n');
   }
 
+  static constexpr char kCopyCustomersSql[] =
+      "COPY customer(id, version, kind, name, name_sort, industry, size, province, city, source, "
+      "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
+      "email, notes, external_id, archived, search_text, short_grams, created_at, updated_at) "
+      "FROM STDIN";
+
+  // One customer (id and version set) with its derived columns, as a COPY line.
+  static void AppendCustomerCopyRow(std::string& buf, const Customer& c, const CustomerIndexKeys& k) {
+    auto opt = [](std::string_view s) { return std::optional<std::string>(std::string(s)); };
+    std::vector<std::optional<std::string>> v = {
+        std::to_string(c.id), std::to_string(c.version), opt(ToString(c.kind)), c.name,
+        "\\x" + HexEncode(k.name_sort), c.industry,
+        c.size ? opt(ToString(*c.size)) : std::nullopt, c.province, c.city, c.source,
+        c.owner_user_id ? opt(std::to_string(*c.owner_user_id)) : std::nullopt,
+        opt(ToString(c.relationship)), opt(ToString(c.relationship_level)),
+        opt(ToString(c.lifecycle_stage)), StringListToJson(c.tags), CareDatesToJson(c.care_dates),
+        c.phone, c.email, c.notes, c.external_id.empty() ? std::nullopt : opt(c.external_id),
+        c.archived ? "1" : "0", k.search_text, ArrayLiteral(k.grams), std::to_string(c.created_at),
+        std::to_string(c.updated_at)};
+    AppendCopyRow(buf, v);
+  }
+
   // COPYs customers (ids and versions set) with their derived columns.
   static Status CopyCustomers(Connection& db, const std::vector<Customer>& rows,
                               const std::vector<CustomerIndexKeys>& keys) {
     size_t next = 0;
-    return db.CopyIn(
-        "COPY customer(id, version, kind, name, name_sort, industry, size, province, city, source, "
-        "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
-        "email, notes, external_id, archived, search_text, short_grams, created_at, updated_at) "
-        "FROM STDIN",
-        [&](std::string& buf) {
-          for (; next < rows.size() && buf.size() < (1 << 20); ++next) {
-            const Customer& c = rows[next];
-            const CustomerIndexKeys& k = keys[next];
-            auto opt = [](std::string_view s) { return std::optional<std::string>(std::string(s)); };
-            std::vector<std::optional<std::string>> v = {
-                std::to_string(c.id), std::to_string(c.version), opt(ToString(c.kind)), c.name,
-                "\\x" + HexEncode(k.name_sort), c.industry,
-                c.size ? opt(ToString(*c.size)) : std::nullopt, c.province, c.city, c.source,
-                c.owner_user_id ? opt(std::to_string(*c.owner_user_id)) : std::nullopt,
-                opt(ToString(c.relationship)), opt(ToString(c.relationship_level)),
-                opt(ToString(c.lifecycle_stage)), StringListToJson(c.tags),
-                CareDatesToJson(c.care_dates), c.phone, c.email, c.notes,
-                c.external_id.empty() ? std::nullopt : opt(c.external_id), c.archived ? "1" : "0",
-                k.search_text, ArrayLiteral(k.grams), std::to_string(c.created_at),
-                std::to_string(c.updated_at)};
-            AppendCopyRow(buf, v);
-          }
-          return next < rows.size();
-        });
+    return db.CopyIn(kCopyCustomersSql, [&](std::string& buf) {
+      for (; next < rows.size() && buf.size() < (1 << 20); ++next) {
+        AppendCustomerCopyRow(buf, rows[next], keys[next]);
+      }
+      return next < rows.size();
+    });
   }
 
   // This process's own changes reach its subscribers before the call returns
