@@ -79,7 +79,7 @@ std::unique_ptr<Store> OpenDatabase(const std::string& db, const Args& a, std::s
     // replicas' changes; a one-shot command needs neither.
     const bool serving = !a.command.empty() && a.command[0] == "serve";
     o.listen_for_changes = serving;
-    auto pool = ParsePositive(a.GetOr("pool", serving ? "16" : "2"));
+    auto pool = ParsePositive(a.GetOr("pool", serving ? "16" : "3"));
     if (!pool || *pool < 1 || *pool > 1000) {
       *error = "--pool must be 1..1000";
       return nullptr;

@@ -89,9 +89,9 @@ CREATE INDEX customer_email ON customer(email) WHERE email <> '';
 CREATE INDEX customer_search_trgm ON customer USING gin (search_text gin_trgm_ops);
 CREATE INDEX customer_short_grams ON customer USING gin (short_grams);
 -- The planner chooses between this index and an id-ordered scan from how often a
--- gram occurs; with the default statistics every gram outside the 100 most common
+-- gram occurs; with the default statistics every gram outside the most common
 -- looks common, and a search for a rare name walks the whole table.
-ALTER TABLE customer ALTER COLUMN short_grams SET STATISTICS 1000;
+ALTER TABLE customer ALTER COLUMN short_grams SET STATISTICS 300;
 
 CREATE TABLE customer_tag (
   tag TEXT NOT NULL,
