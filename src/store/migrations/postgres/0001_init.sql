@@ -2,8 +2,7 @@
 -- audit log. The PostgreSQL twin of migrations/sqlite/0001_init.sql: the same
 -- tables, columns and meanings, so `guanxi db copy` moves rows unchanged.
 -- Flags stay integers (0/1) and JSON stays text so both backends print the same
--- values. Foreign keys are DEFERRABLE so a copy can load teams and users (which
--- point at each other) in one transaction.
+-- values.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE TABLE team (
