@@ -427,9 +427,10 @@ class Report:
                    "above).\n")
         out.append("### PostgreSQL set-up\n")
         out.append(f"- {r.get('v_postgres')}; {r.get('v_pgbench')}")
-        out.append(f"- Cluster: `initdb --locale=C.UTF-8 --encoding=UTF8` in the temp dir, listening on "
-                   f"127.0.0.1 only (TCP from every client). Settings: {r.get('pg_settings')}. "
-                   f"Everything not named in bench/run.sh is the PostgreSQL default.")
+        out.append(f"- Cluster: `scripts/pg-cluster.sh start DIR --durable` (initdb `--locale=C.UTF-8 "
+                   f"--encoding=UTF8`) in the temp dir, listening on 127.0.0.1 only (TCP from every "
+                   f"client). Settings: {r.get('pg_settings')}. Everything not named in "
+                   f"scripts/pg-cluster.sh is the PostgreSQL default.")
         out.append(f"- Database `bench`: {r.get('pg_bench_db')}.")
         out.append(f"- guanxi serve: `--db postgresql://guanxi@127.0.0.1:PORT/bench --pool {pool} "
                    f"--host 127.0.0.1`, threads {r.get('server_threads')}; an admin API token made "

@@ -30,9 +30,8 @@
 # Needs: build/release/guanxi (this script builds nothing), wrk, nginx
 # (nginx-light is enough), curl, python3, sqlite3; for the PostgreSQL part
 # postgresql-15 and postgresql-contrib (initdb, pg_ctl, psql, pgbench). The
-# cluster lives in the temp dir (fsync, full_page_writes and synchronous_commit
-# on) and is stopped on exit; as root it runs as the "postgres" user (or a
-# system user "guanxi-pg" made here), like scripts/pg-cluster.sh.
+# cluster lives in the temp dir, made by `scripts/pg-cluster.sh start --durable`
+# (fsync, full_page_writes and synchronous_commit on), and is stopped on exit.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -89,8 +88,7 @@ SERVER_PID=""
 WRK_PID=""
 LOAD_PID=""
 CHILD_PID=""   # guanxi db copy, pgbench, psql
-PG_DIR=""      # set once initdb has run: the cluster in $PG_DIR/data is stopped on exit
-PG_OWNER=""    # when root: the user the cluster runs as
+PG_DIR=""      # set once the cluster is started: it is stopped on exit
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -112,15 +110,10 @@ cleanup() {
   fi
   exit "$rc"
 }
-# Runs a command as the PostgreSQL cluster's owner: ourselves, or PG_OWNER when root.
-pg_as_owner() {
-  if [[ -z "$PG_OWNER" ]]; then "$@"; else (cd / && runuser -u "$PG_OWNER" -- "$@"); fi
-}
 pg_stop() {
-  [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]] || return 0
+  [[ -n "$PG_DIR" ]] || return 0
   log "stopping the PostgreSQL cluster"
-  pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m fast -w -t 60 > /dev/null 2>&1 ||
-    pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m immediate -w -t 30 > /dev/null 2>&1 || true
+  "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR" > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -263,59 +256,18 @@ done
 PSQL=("$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1)
 pgsql() { "${PSQL[@]}" -d "$PG_URL/$1" -c "$2"; }  # pgsql DBNAME SQL
 
-# pg_start: initdb into $TMP/pg/data and start it on a free port of 127.0.0.1
-# with durable settings; sets PG_PORT and PG_URL (without a database name).
+# pg_start: a durable throw-away cluster in $TMP/pg (scripts/pg-cluster.sh
+# --durable); sets PG_PORT and PG_URL (without a database name).
 pg_start() {
-  local dir="$TMP/pg"
-  mkdir -p "$dir"
-  if [[ $(id -u) -eq 0 ]]; then
-    # initdb and postgres refuse to run as root (as in scripts/pg-cluster.sh).
-    PG_OWNER=postgres
-    if ! id -u "$PG_OWNER" > /dev/null 2>&1; then
-      PG_OWNER=guanxi-pg
-      id -u "$PG_OWNER" > /dev/null 2>&1 ||
-        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_OWNER"
-    fi
-    chmod 711 "$TMP"   # let the owner reach $TMP/pg (no listing of $TMP)
-    chown "$PG_OWNER:" "$dir"
-    chmod 700 "$dir"
-    pg_as_owner test -w "$dir" ||
-      die "user $PG_OWNER cannot write $dir (is a parent directory closed to other users?)"
-  fi
-  PG_DIR="$dir"
-  pg_as_owner "$PG_BIN/initdb" --pgdata="$dir/data" --username=guanxi --auth=trust \
-    --encoding=UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 ||
-    { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-  cat >> "$dir/data/postgresql.conf" <<CONF
-
-# bench/run.sh: a throw-away cluster, but durable like production
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
-fsync = on
-full_page_writes = on
-synchronous_commit = on
-shared_buffers = 512MB
-max_connections = 200
-maintenance_work_mem = 512MB
-log_line_prefix = '%m [%p] %d '
-CONF
-  local try port out
-  PG_PORT=""
-  for try in $(seq 10); do
-    port=$(free_port)
-    rm -f "$dir/log"
-    if out=$(pg_as_owner "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/log" -w -t 120 -o "-p $port" 2>&1); then
-      PG_PORT=$port
-      break
-    fi
-    grep -qE 'could not bind|could not create any TCP/IP sockets' "$dir/log" 2>/dev/null && continue
-    tail -n 20 "$dir/log" >&2 || true
-    die "pg_ctl start failed: $out"
-  done
-  [[ -n "$PG_PORT" ]] || die "PostgreSQL found no free port in 10 tries"
-  PG_URL="postgresql://guanxi@127.0.0.1:$PG_PORT"
+  # As root the cluster runs as an unprivileged user, who must reach $TMP/pg.
+  if [[ $(id -u) -eq 0 ]]; then chmod 711 "$TMP"; fi
+  PG_DIR="$TMP/pg"
+  local url
+  url=$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR" --durable) || die "the PostgreSQL cluster did not start"
+  PG_URL="${url%/postgres}"
+  PG_PORT="${PG_URL##*:}"
   pgsql postgres 'SELECT 1' > /dev/null || die "the cluster started but $PG_URL does not answer"
-  log "PostgreSQL on $PG_URL (data $dir/data)"
+  log "PostgreSQL on $PG_URL (data $PG_DIR/data)"
 }
 
 # pg_cpu_s: CPU seconds (user + sys) the cluster has used so far: the postmaster,

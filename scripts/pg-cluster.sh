@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# A throw-away PostgreSQL 15 cluster for the test suites (scripts/test.sh).
+# A throw-away PostgreSQL 15 cluster for the test suites (scripts/test.sh) and the
+# benchmarks (bench/run.sh, with --durable).
 #
-#   scripts/pg-cluster.sh start DIR   initdb into DIR/data (superuser "guanxi", trust
+#   scripts/pg-cluster.sh start DIR [--durable]
+#                                     initdb into DIR/data (superuser "guanxi", trust
 #                                     auth), start it on a free port of 127.0.0.1 with
 #                                     its socket in DIR and its log in DIR/log; prints
 #                                     postgresql://guanxi@127.0.0.1:PORT/postgres and
 #                                     writes it to DIR/url
 #   scripts/pg-cluster.sh stop DIR    fast shutdown; does nothing if it is not running
 #
-# Durability is traded for speed (fsync and full-page writes off): a crashed
-# machine loses the cluster, which is thrown away anyway. synchronous_commit stays
+# For tests durability is traded for speed (fsync and full-page writes off): a crashed
+# machine loses the cluster, which is thrown away anyway. --durable keeps fsync and
+# full-page writes on and sizes the cluster for a million-customer benchmark
+# (shared_buffers 512MB, maintenance_work_mem 512MB). synchronous_commit stays
 # on, so a commit the server acknowledged survives a killed client or server
 # process exactly as in production. initdb and postgres refuse to run as root:
 # as root the cluster belongs to the "postgres" user (created by Debian's
@@ -19,10 +23,15 @@ set -euo pipefail
 PG_BIN=${GUANXI_PG_BIN:-/usr/lib/postgresql/15/bin}
 SUPERUSER=guanxi
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-(($# == 2)) || usage
+usage() { echo "usage: $0 start DIR [--durable] | stop DIR" >&2; exit 2; }
+(($# == 2 || $# == 3)) || usage
 cmd=$1
 dir=$2
+durable=0
+if (($# == 3)); then
+  [[ "$cmd" == start && "$3" == --durable ]] || usage
+  durable=1
+fi
 data="$dir/data"
 log="$dir/log"
 
@@ -76,7 +85,22 @@ start() {
     as_owner "$PG_BIN/initdb" --pgdata="$data" --username="$SUPERUSER" --auth=trust \
       --encoding=UTF8 --locale="$locale" --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
-    cat >>"$data/postgresql.conf" <<EOF
+    if ((durable)); then
+      cat >>"$data/postgresql.conf" <<EOF
+
+# scripts/pg-cluster.sh --durable: a throw-away cluster, durable like production
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+max_connections = 200
+shared_buffers = 512MB
+maintenance_work_mem = 512MB
+fsync = on
+full_page_writes = on
+synchronous_commit = on
+log_line_prefix = '%m [%p] %d '
+EOF
+    else
+      cat >>"$data/postgresql.conf" <<EOF
 
 # scripts/pg-cluster.sh: a throw-away cluster for the test suites
 listen_addresses = '127.0.0.1'
@@ -89,6 +113,7 @@ synchronous_commit = on
 log_min_messages = warning
 log_line_prefix = '%m [%p] %d '
 EOF
+    fi
   fi
 
   # Nothing hands out a free port for us: try random ones, skipping those that

@@ -1,5 +1,5 @@
-// The list queries both backends run, planned once as SQL with `?`
-// placeholders: customers (filters, visibility, sort, keyset pages; each backend
+// The list queries both backends run, planned once as SQL with positional `?`
+// parameters: customers (filters, visibility, sort, keyset pages; each backend
 // supplies only how a search term is matched) and the audit log. Internal to
 // src/store/.
 #pragma once

@@ -8,30 +8,26 @@ namespace guanxi {
 
 const std::vector<PortableTable>& PortableTableDefs() {
   static const std::vector<PortableTable> kTables = {
-      {"team", {"id", "name", "manager_user_id", "created_at"}, "id"},
+      {"team", {"id", "name", "manager_user_id", "created_at"}, {{"id"}}},
       {"app_user",
        {"id", "version", "login", "display_name", "role", "team_id", "password_hash", "disabled",
-        "created_at", "updated_at"},
-       "id"},
-      {"session", {"id_hash", "user_id", "csrf_token", "created_at", "expires_at"}, "id_hash"},
-      {"api_token", {"id", "user_id", "name", "token_hash", "created_at", "last_used_at"}, "id"},
+        "created_at", "updated_at"}, {{"id"}}},
+      {"session", {"id_hash", "user_id", "csrf_token", "created_at", "expires_at"}, {{"id_hash", true}}},
+      {"api_token", {"id", "user_id", "name", "token_hash", "created_at", "last_used_at"}, {{"id"}}},
       // The order of store_rows::kCustomerColumns without the derived name_sort,
       // so a row reads with ReadCustomer.
       {"customer",
        {"id", "version", "kind", "name", "industry", "size", "province", "city", "source",
         "owner_user_id", "relationship", "relationship_level", "lifecycle_stage", "tags",
         "care_dates", "phone", "email", "notes", "external_id", "archived", "created_at",
-        "updated_at"},
-       "id"},
+        "updated_at"}, {{"id"}}},
       {"contact",
        {"id", "version", "customer_id", "name", "title", "phone", "email", "wechat", "personality",
-        "birthday", "notes", "created_at", "updated_at"},
-       "id"},
+        "birthday", "notes", "created_at", "updated_at"}, {{"id"}}},
       {"audit_log",
        {"id", "at", "user_id", "user_login", "entity", "entity_id", "action", "before_json",
-        "after_json"},
-       "id"},
-      {"rate_limit_event", {"key", "at"}, "key, at"},
+        "after_json"}, {{"id"}}},
+      {"rate_limit_event", {"key", "at"}, {{"key", true}, {"at"}}},
   };
   return kTables;
 }
@@ -50,6 +46,12 @@ const PortableTable* FindPortableTable(const std::string& name) {
     if (t.name == name) return &t;
   }
   return nullptr;
+}
+
+std::string OrderByColumns(const PortableTable& t) {
+  std::string out;
+  for (const auto& key : t.order_by) out += (out.empty() ? "" : ", ") + key.column;
+  return out;
 }
 
 std::string JoinColumns(const std::vector<std::string>& columns) {

@@ -11,10 +11,17 @@
 namespace guanxi {
 
 struct PortableTable {
+  struct OrderKey {
+    std::string column;
+    bool text = false;  // compared as bytes on both backends
+  };
   std::string name;
   std::vector<std::string> columns;
-  std::string order_by;  // a column list; rows are exported in this order
+  std::vector<OrderKey> order_by;  // rows are exported in this order
 };
+
+// The ORDER BY list of a table, as SQLite writes it (text compares as bytes).
+std::string OrderByColumns(const PortableTable& t);
 
 // In load order (a table comes after those it refers to, except team's manager,
 // which refers to app_user: loads defer foreign-key checks to commit).

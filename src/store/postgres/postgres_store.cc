@@ -34,8 +34,8 @@ using postgres::Params;
 using postgres::Pool;
 using namespace store_rows;
 
-// `?` placeholders (as the shared query planner writes them) to $1, $2, ….
-std::string NumberPlaceholders(const std::string& sql) {
+// The planner's positional `?` parameter markers as PostgreSQL's $1, $2, ….
+std::string NumberParameters(const std::string& sql) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
@@ -190,13 +190,28 @@ Result<Team> SelectTeam(Connection& db, const std::string& where, Params p, cons
   return ReadTeam(r.row(0));
 }
 
-// The same answers the SQLite backend gives for a broken unique or foreign key.
-Status Explain(Status s, const char* unique_field, const char* unique_msg, const char* fk_field,
-               const char* fk_msg) {
-  if (s.code() == StatusCode::kAlreadyExists && unique_field) {
-    return Status::AlreadyExists(unique_msg, {{unique_field, unique_msg}});
+// What a broken unique or foreign key means for each entity: the same answers
+// the SQLite backend gives.
+struct KeyErrors {
+  const char* unique_field;    // nullptr: no unique key a caller can break
+  const char* unique_detail;   // the problem's detail
+  const char* unique_message;  // the field's message
+  const char* fk_field;
+  const char* fk_message;
+};
+constexpr KeyErrors kCustomerKeys{"external_id", "external_id is already used by another customer",
+                                  "already used by another customer", "owner_user_id", "no such user"};
+constexpr KeyErrors kContactKeys{nullptr, nullptr, nullptr, "customer_id", "no such customer"};
+constexpr KeyErrors kUserKeys{"login", "login is taken", "is already taken", "team_id", "no such team"};
+constexpr KeyErrors kTeamKeys{"name", "team name is taken", "is already taken", "manager_user_id",
+                              "no such user"};
+constexpr KeyErrors kTokenKeys{nullptr, nullptr, nullptr, "user_id", "no such user"};
+
+Status Explain(Status s, const KeyErrors& k) {
+  if (s.code() == StatusCode::kAlreadyExists && k.unique_field) {
+    return Status::AlreadyExists(k.unique_detail, {{k.unique_field, k.unique_message}});
   }
-  if (s.code() == StatusCode::kFailedPrecondition && fk_field) return Status::InvalidField(fk_field, fk_msg);
+  if (s.code() == StatusCode::kFailedPrecondition) return Status::InvalidField(k.fk_field, k.fk_message);
   return s;
 }
 
@@ -238,8 +253,7 @@ class PostgresStore final : public Store {
         "SELECT id FROM c",
         p);
     if (!r.ok()) {
-      return Explain(r.status(), "external_id", "already used by another customer", "owner_user_id",
-                     "no such user");
+      return Explain(r.status(), kCustomerKeys);
     }
     c.id = r->row(0).Int(0);
     return c;
@@ -269,8 +283,7 @@ class PostgresStore final : public Store {
           "search_text = $20, short_grams = $21, updated_at = $22 WHERE id = $23 AND version = $24",
           p);
       if (!r.ok()) {
-        return Explain(r.status(), "external_id", "already used by another customer", "owner_user_id",
-                       "no such user");
+        return Explain(r.status(), kCustomerKeys);
       }
       if (r->affected() != 1) return Status::Conflict("customer changed concurrently");
       c.version = old.version + 1;
@@ -305,7 +318,10 @@ class PostgresStore final : public Store {
       Params p;
       AddAll(p, seg.args);
       p.Add(static_cast<int64_t>(q.limit + 1 - static_cast<int>(page.items.size())));
-      GX_ASSIGN_OR_RETURN(auto r, db->QueryPlannedForValues(NumberPlaceholders(seg.sql + " LIMIT ?"), p));
+      // A search's best plan depends on how common its term is; other lists keep
+      // one cached plan.
+      const std::string sql = NumberParameters(seg.sql + " LIMIT ?");
+      GX_ASSIGN_OR_RETURN(auto r, q.search.empty() ? db->Query(sql, p) : db->QueryPlannedForValues(sql, p));
       for (int i = 0; i < r.rows(); ++i) {
         if (static_cast<int>(page.items.size()) == q.limit) {
           more = true;
@@ -339,12 +355,9 @@ class PostgresStore final : public Store {
         customers[i].version = 1;
       }
       GX_RETURN_IF_ERROR(CopyCustomers(db, customers, keys));
-      return db.Query("INSERT INTO customer_tag(tag, customer_id) "
-                      "SELECT DISTINCT t.tag, c.id FROM customer c, "
-                      "LATERAL jsonb_array_elements_text(c.tags::jsonb) AS t(tag) "
-                      "WHERE c.id = ANY($1::bigint[]) AND c.tags <> '[]'",
-                      Params().Add(IdArray(customers)))
-          .status();
+      TagRows tags;
+      for (const auto& c : customers) AddTagRows(tags, c);
+      return CopyTagRows(db, tags);
     });
   }
 
@@ -359,7 +372,7 @@ class PostgresStore final : public Store {
           "birthday, notes, created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, "
           "$10, $11) RETURNING id",
           p);
-      if (!r.ok()) return Explain(r.status(), nullptr, nullptr, "customer_id", "no such customer");
+      if (!r.ok()) return Explain(r.status(), kContactKeys);
       c.id = r->row(0).Int(0);
       c.version = 1;
       audit.entity_id = c.id;
@@ -389,7 +402,7 @@ class PostgresStore final : public Store {
           "phone = $4, email = $5, wechat = $6, personality = $7, birthday = $8, notes = $9, "
           "updated_at = $10 WHERE id = $11 AND version = $12",
           p);
-      if (!r.ok()) return Explain(r.status(), nullptr, nullptr, "customer_id", "no such customer");
+      if (!r.ok()) return Explain(r.status(), kContactKeys);
       if (r->affected() != 1) return Status::Conflict("contact changed concurrently");
       c.version = old.version + 1;
       c.created_at = old.created_at;
@@ -459,11 +472,7 @@ class PostgresStore final : public Store {
           "created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
           Params().Add(u.login).Add(u.display_name).Add(std::string(ToString(u.role))).Add(u.team_id)
               .Add(u.password_hash).Add(int64_t{u.disabled ? 1 : 0}).Add(u.created_at).Add(u.updated_at));
-      if (!r.ok()) {
-        Status s = Explain(r.status(), "login", "is already taken", "team_id", "no such team");
-        if (s.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists("login is taken", s.fields());
-        return s;
-      }
+      if (!r.ok()) return Explain(r.status(), kUserKeys);
       u.id = r->row(0).Int(0);
       u.version = 1;
       audit.entity_id = u.id;
@@ -497,7 +506,7 @@ class PostgresStore final : public Store {
           Params().Add(u.display_name).Add(std::string(ToString(u.role))).Add(u.team_id)
               .Add(u.password_hash).Add(int64_t{u.disabled ? 1 : 0}).Add(u.updated_at).Add(u.id)
               .Add(u.version));
-      if (!r.ok()) return Explain(r.status(), nullptr, nullptr, "team_id", "no such team");
+      if (!r.ok()) return Explain(r.status(), kUserKeys);
       if (u.disabled || u.password_hash != old.password_hash) {
         // A disabled user or a new password ends every open session of that user.
         GX_RETURN_IF_ERROR(db.Query("DELETE FROM session WHERE user_id = $1", Params().Add(u.id)).status());
@@ -525,11 +534,7 @@ class PostgresStore final : public Store {
     GX_RETURN_IF_ERROR(Tx([&](Connection& db) -> Status {
       auto r = db.Query("INSERT INTO team(name, manager_user_id, created_at) VALUES ($1, $2, $3) RETURNING id",
                         Params().Add(t.name).Add(t.manager_user_id).Add(t.created_at));
-      if (!r.ok()) {
-        Status s = Explain(r.status(), "name", "is already taken", "manager_user_id", "no such user");
-        if (s.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists("team name is taken", s.fields());
-        return s;
-      }
+      if (!r.ok()) return Explain(r.status(), kTeamKeys);
       t.id = r->row(0).Int(0);
       audit.entity_id = t.id;
       audit.after = TeamToJson(t);
@@ -554,11 +559,7 @@ class PostgresStore final : public Store {
                                                "team " + std::to_string(t.id) + " not found", true));
       auto r = db.Query("UPDATE team SET name = $1, manager_user_id = $2 WHERE id = $3",
                         Params().Add(t.name).Add(t.manager_user_id).Add(t.id));
-      if (!r.ok()) {
-        Status s = Explain(r.status(), "name", "is already taken", "manager_user_id", "no such user");
-        if (s.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists("team name is taken", s.fields());
-        return s;
-      }
+      if (!r.ok()) return Explain(r.status(), kTeamKeys);
       t.created_at = old.created_at;
       audit.entity_id = t.id;
       audit.before = TeamToJson(old);
@@ -610,7 +611,7 @@ class PostgresStore final : public Store {
       auto r = db.Query("INSERT INTO api_token(user_id, name, token_hash, created_at) "
                         "VALUES ($1, $2, $3, $4) RETURNING id",
                         Params().Add(t.user_id).Add(t.name).Add(t.token_hash).Add(t.created_at));
-      if (!r.ok()) return Explain(r.status(), nullptr, nullptr, "user_id", "no such user");
+      if (!r.ok()) return Explain(r.status(), kTokenKeys);
       t.id = r->row(0).Int(0);
       audit.entity_id = t.id;
       audit.after = JsonObjectWithName(t.name);
@@ -671,7 +672,7 @@ class PostgresStore final : public Store {
     Params p;
     AddAll(p, plan.args);
     GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(NumberPlaceholders(plan.sql), p));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(NumberParameters(plan.sql), p));
     Page<AuditEntry> page;
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadAudit(r.row(i)));
     FinishAuditPage(page, q.limit);
@@ -718,9 +719,9 @@ class PostgresStore final : public Store {
     Status s = [&]() -> Status {
       for (const PortableTable& t : PortableTableDefs()) {
         std::string order;
-        for (const auto& col : SplitColumns(t.order_by)) {
+        for (const auto& key : t.order_by) {
           if (!order.empty()) order += ", ";
-          order += col + (IsTextColumn(t.name, col) ? " COLLATE \"C\"" : "");
+          order += key.column + (key.text ? " COLLATE \"C\"" : "");  // byte order, as SQLite's BINARY
         }
         TableRows chunk{t.name, t.columns, {}};
         GX_RETURN_IF_ERROR(db->CopyOut(
@@ -785,14 +786,12 @@ class PostgresStore final : public Store {
       // One COPY per table, fed chunk after chunk as they arrive, so deriving the
       // next customers' search keys here overlaps with the server storing the
       // previous ones.
-      bool customers = false;
-      std::vector<std::pair<std::string, int64_t>> tag_rows;
+      TagRows tag_rows;
       GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
       while (chunk) {
         const std::string table = chunk->table;
         GX_RETURN_IF_ERROR(CheckPortableChunk(table, chunk->columns));
         const bool is_customer = table == "customer";
-        customers |= is_customer;
         std::string copy_sql = "COPY " + table + "(" + JoinColumns(chunk->columns) + ") FROM STDIN";
         if (is_customer) copy_sql = kCopyCustomersSql;
         copy_sql += " WITH (FREEZE)";
@@ -818,10 +817,7 @@ class PostgresStore final : public Store {
             if (is_customer) {
               Customer c = ReadCustomer(TextRow(chunk->rows[row]));
               AppendCustomerCopyRow(buf, c, DeriveIndexKeys(c));
-              std::vector<std::string> tags = c.tags;
-              std::sort(tags.begin(), tags.end());
-              tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-              for (auto& t : tags) tag_rows.emplace_back(std::move(t), c.id);
+              AddTagRows(tag_rows, c);
             } else {
               AppendCopyRow(buf, chunk->rows[row]);
             }
@@ -831,16 +827,8 @@ class PostgresStore final : public Store {
         }));
         GX_RETURN_IF_ERROR(pulled);
       }
-      if (customers) {
-        // The tag rows were gathered while the customers streamed by.
-        size_t next_tag = 0;
-        GX_RETURN_IF_ERROR(db.CopyIn("COPY customer_tag(tag, customer_id) FROM STDIN WITH (FREEZE)", [&](std::string& buf) {
-          for (; next_tag < tag_rows.size() && buf.size() < (1 << 20); ++next_tag) {
-            AppendCopyRow(buf, {tag_rows[next_tag].first, std::to_string(tag_rows[next_tag].second)});
-          }
-          return next_tag < tag_rows.size();
-        }));
-      }
+      // The tag rows were gathered while the customers streamed by.
+      GX_RETURN_IF_ERROR(CopyTagRows(db, tag_rows, /*frozen=*/true));
       for (const auto& fk : foreign_keys) {
         GX_RETURN_IF_ERROR(db.Exec("ALTER TABLE " + fk.table + " ADD CONSTRAINT " + QuoteIdent(fk.name) + " " +
                                    fk.definition));
@@ -1005,23 +993,6 @@ class PostgresStore final : public Store {
     }
   }
 
-  static std::vector<std::string> SplitColumns(const std::string& list) {
-    std::vector<std::string> out;
-    size_t i = 0;
-    while (i < list.size()) {
-      size_t j = list.find(',', i);
-      if (j == std::string::npos) j = list.size();
-      std::string col(TrimWhitespace(list.substr(i, j - i)));
-      if (!col.empty()) out.push_back(col);
-      i = j + 1;
-    }
-    return out;
-  }
-
-  static bool IsTextColumn(const std::string& table, const std::string& column) {
-    return (table == "session" && column == "id_hash") || (table == "rate_limit_event" && column == "key");
-  }
-
   // How PostgreSQL prints a text[] value (for comparison in IntegrityCheck).
   static std::string ArrayLiteralAsPrinted(const std::vector<std::string>& items) {
     std::string out = "{";
@@ -1044,15 +1015,30 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  static std::string IdArray(const std::vector<Customer>& customers) {
-    std::string out = "{";
-    for (size_t i = 0; i < customers.size(); ++i) {
-      if (i) out.push_back(',');
-      out += std::to_string(customers[i].id);
-    }
-    out.push_back('}');
-    return out;
+  using TagRows = std::vector<std::pair<std::string, int64_t>>;
+
+  // A customer's tag rows (each distinct tag once).
+  static void AddTagRows(TagRows& rows, const Customer& c) {
+    std::vector<std::string> tags = c.tags;
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    for (auto& t : tags) rows.emplace_back(std::move(t), c.id);
   }
+
+  // `frozen`: the table was emptied in this transaction (see ImportTables).
+  static Status CopyTagRows(Connection& db, const TagRows& rows, bool frozen = false) {
+    if (rows.empty()) return Status::Ok();
+    size_t next = 0;
+    std::string sql = "COPY customer_tag(tag, customer_id) FROM STDIN";
+    if (frozen) sql += " WITH (FREEZE)";
+    return db.CopyIn(sql, [&](std::string& buf) {
+      for (; next < rows.size() && buf.size() < (1 << 20); ++next) {
+        AppendCopyRow(buf, {rows[next].first, std::to_string(rows[next].second)});
+      }
+      return next < rows.size();
+    });
+  }
+
 
   static void AppendCopyRow(std::string& buf, const std::vector<std::optional<std::string>>& values) {
     for (size_t i = 0; i < values.size(); ++i) {

@@ -727,7 +727,7 @@ class SqliteStore final : public Store {
     Status s = [&]() -> Status {
       for (const PortableTable& t : PortableTableDefs()) {
         GX_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT " + JoinColumns(t.columns) + " FROM " +
-                                                 t.name + " ORDER BY " + t.order_by));
+                                                 t.name + " ORDER BY " + OrderByColumns(t)));
         TableRows chunk{t.name, t.columns, {}};
         for (;;) {
           GX_ASSIGN_OR_RETURN(bool row, st.Step());
