@@ -10,13 +10,13 @@ PACKAGES=(
   libargon2-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Only the test command needs a browser and a PostgreSQL server (the suites run
-# again on a throw-away cluster, scripts/pg-cluster.sh); the benchmarks need wrk
-# and nginx.
+# again on a throw-away cluster, scripts/pg-cluster.sh); the benchmarks need wrk,
+# nginx and the same PostgreSQL (with pgbench).
 if [[ "${1:-}" == "--test" ]]; then
   PACKAGES+=(chromium fonts-wqy-microhei postgresql-15 postgresql-contrib)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  PACKAGES+=(wrk nginx-light curl)
+  PACKAGES+=(wrk nginx-light curl postgresql-15 postgresql-contrib)
 fi
 
 SUDO=""
