@@ -228,9 +228,11 @@ int Serve(const Args& a) {
   AuthService auth(*store, clock);
   CustomerService customers(*store, clock);
   UserService users(*store, clock);
+  OrderService orders(*store, clock);
+  PipelineService pipeline(*store, clock);
   http::ApiOptions ao;
   ao.web_root = a.GetOr("web-root", "web/dist");
-  http::Api api(*store, clock, auth, customers, users, ao);
+  http::Api api(*store, clock, auth, customers, users, orders, pipeline, ao);
   http::HttpServer server(so, [&api](const http::HttpRequest& r) { return api.Handle(r); });
   api.SetGaugeSource([&server]() {
     std::map<std::string, double> g;

@@ -12,12 +12,14 @@ namespace guanxi::http {
 using namespace internal;  // NOLINT(google-build-using-namespace): this file's own helpers
 
 Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
-         UserService& users, ApiOptions options)
+         UserService& users, OrderService& orders, PipelineService& pipeline, ApiOptions options)
     : store_(store),
       clock_(clock),
       auth_(auth),
       customers_(customers),
       users_(users),
+      orders_(orders),
+      pipeline_(pipeline),
       options_(std::move(options)),
       static_files_(options_.web_root) {
   AddRoutes();
@@ -138,6 +140,8 @@ const std::string& Api::OpenApiJson() {
 void Api::AddRoutes() {
   AddAdminRoutes();
   AddCustomerRoutes();
+  AddOrderRoutes();
+  AddPipelineRoutes();
 }
 
 }  // namespace guanxi::http

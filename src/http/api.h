@@ -18,6 +18,8 @@
 #include "http/static_files.h"
 #include "service/auth_service.h"
 #include "service/customer_service.h"
+#include "service/order_service.h"
+#include "service/pipeline_service.h"
 #include "service/user_service.h"
 
 namespace guanxi::http {
@@ -30,7 +32,7 @@ struct ApiOptions {
 class Api {
  public:
   Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
-      UserService& users, ApiOptions options);
+      UserService& users, OrderService& orders, PipelineService& pipeline, ApiOptions options);
 
   HttpResponse Handle(const HttpRequest& r);
 
@@ -48,6 +50,8 @@ class Api {
   void AddRoutes();
   void AddCustomerRoutes();  // api_customers.cc
   void AddAdminRoutes();     // api_admin.cc: session, meta, users, teams, tokens, audit
+  void AddOrderRoutes();     // api_orders.cc: products, orders, import, receivables
+  void AddPipelineRoutes();  // api_pipeline.cc: stages, opportunities, metrics, targets, playbook
   // Wraps a handler taking (request, path params, principal) into one that
   // authenticates first (defined in api_internal.h).
   template <typename Fn>
@@ -64,6 +68,8 @@ class Api {
   AuthService& auth_;
   CustomerService& customers_;
   UserService& users_;
+  OrderService& orders_;
+  PipelineService& pipeline_;
   ApiOptions options_;
   Router router_;
   Metrics metrics_;

@@ -24,6 +24,8 @@
 
 namespace guanxi {
 
+class SalesStore;  // store/sales_store.h
+
 // Who may see which customers, as decided by service/permissions.
 struct VisibilityScope {
   enum class Kind { kAll, kOwner, kTeam };
@@ -171,6 +173,11 @@ class Store {
   // thread and must be quick. Register before serving; registrations are kept.
   // Entity "*" means changes may have been missed: forget everything cached.
   virtual void OnChange(std::function<void(const std::string& entity, int64_t id)> fn) = 0;
+
+  // --- sales ------------------------------------------------------------------
+  // Products, orders, opportunities and the funnel (store/sales_store.h), on the
+  // same database and connections. Valid as long as the Store.
+  virtual SalesStore& Sales() = 0;
 
   // --- copy between backends -------------------------------------------------
   // Streams every portable table (PortableTables() order) from one consistent

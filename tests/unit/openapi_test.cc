@@ -63,7 +63,10 @@ class OpenApiTest : public ::testing::Test {
     auth_ = std::make_unique<AuthService>(*store_, clock_);
     customers_ = std::make_unique<CustomerService>(*store_, clock_);
     users_ = std::make_unique<UserService>(*store_, clock_);
-    api_ = std::make_unique<Api>(*store_, clock_, *auth_, *customers_, *users_, ApiOptions{});
+    orders_ = std::make_unique<OrderService>(*store_, clock_);
+    pipeline_ = std::make_unique<PipelineService>(*store_, clock_);
+    api_ = std::make_unique<Api>(*store_, clock_, *auth_, *customers_, *users_, *orders_, *pipeline_,
+                                 ApiOptions{});
 
     spec_.Parse(Api::OpenApiJson().data(), Api::OpenApiJson().size());
     ASSERT_FALSE(spec_.HasParseError())
@@ -108,6 +111,8 @@ class OpenApiTest : public ::testing::Test {
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<CustomerService> customers_;
   std::unique_ptr<UserService> users_;
+  std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<PipelineService> pipeline_;
   std::unique_ptr<Api> api_;
   rapidjson::Document spec_;
 };

@@ -23,6 +23,7 @@
 #include "store/portable.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
+#include "store/postgres/sales_store.h"
 #include "store/rows.h"
 #include "store/store.h"
 
@@ -220,6 +221,7 @@ class PostgresStore final : public Store {
   PostgresStore(std::unique_ptr<Pool> pool, std::unique_ptr<Connection> listener)
       : pool_(std::move(pool)), listener_(std::move(listener)) {
     if (listener_) listen_thread_ = std::thread([this] { ListenLoop(); });
+    sales_ = NewPostgresSalesStore(*pool_);
   }
   ~PostgresStore() override { Close(); }
 
@@ -707,6 +709,8 @@ class PostgresStore final : public Store {
         .status();
   }
 
+  SalesStore& Sales() override { return *sales_; }
+
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
     listeners_.push_back(std::move(fn));
@@ -1125,6 +1129,7 @@ class PostgresStore final : public Store {
   }
 
   std::unique_ptr<Pool> pool_;
+  std::unique_ptr<SalesStore> sales_;
   std::unique_ptr<Connection> listener_;
   std::thread listen_thread_;
   std::atomic<bool> stop_listening_{false};

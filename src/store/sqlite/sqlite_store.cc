@@ -24,6 +24,7 @@
 #include "store/portable.h"
 #include "store/rows.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sales_store.h"
 #include "store/sqlite/write_queue.h"
 #include "store/store.h"
 
@@ -161,6 +162,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<sqlite::WriteQueue> writer, SqliteOptions options)
       : writer_(std::move(writer)), options_(std::move(options)) {
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    sales_ = NewSqliteSalesStore(*writer_, readers_);
   }
   ~SqliteStore() override { Close(); }
 
@@ -715,6 +717,8 @@ class SqliteStore final : public Store {
     });
   }
 
+  SalesStore& Sales() override { return *sales_; }
+
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
     listeners_.push_back(std::move(fn));
@@ -907,6 +911,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::WriteQueue> writer_;
   SqliteOptions options_;
   ReaderPool readers_;
+  std::unique_ptr<SalesStore> sales_;
   std::atomic<int64_t> writes_{0};
   std::mutex close_mu_;
   std::condition_variable close_cv_;

@@ -1,0 +1,2 @@
+// Instalment status and receivables ageing over plain figures. No I/O.
+#pragma once

@@ -1,0 +1,8 @@
+#include "http/api.h"
+#include "http/api_internal.h"
+
+namespace guanxi::http {
+
+void Api::AddPipelineRoutes() {}
+
+}  // namespace guanxi::http

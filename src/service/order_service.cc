@@ -1,0 +1,3 @@
+#include "service/order_service.h"
+
+namespace guanxi {}  // namespace guanxi

@@ -1,0 +1,3 @@
+#include "service/pipeline_service.h"
+
+namespace guanxi {}  // namespace guanxi
