@@ -636,11 +636,15 @@ _Nothing written yet. Explain every MISS above here: by how much, and why._
 
 def write_doc(path, results_md, r):
     analysis = DEFAULT_ANALYSIS
+    sales = ""  # the section bench/sales.sh writes between its SALES markers, kept as is
     if os.path.exists(path):
         old = open(path, encoding="utf-8").read()
         m = re.search(re.escape(BEGIN) + r"\n(.*?)" + re.escape(END), old, re.S)
         if m:
             analysis = m.group(1)
+        m = re.search(r"<!-- SALES:BEGIN.*?<!-- SALES:END -->\n", old, re.S)
+        if m:
+            sales = "\n" + m.group(0)
     doc = f"""# Benchmarks
 
 Produced by `bench/run.sh --write-doc` (everything under "Results" is regenerated
@@ -657,7 +661,7 @@ on PostgreSQL); the load and the copy take as long as they need for
 {results_md}
 {BEGIN}
 {analysis}{END}
-"""
+{sales}"""
     with open(path, "w", encoding="utf-8") as f:
         f.write(doc)
 

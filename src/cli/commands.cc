@@ -9,6 +9,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "service/customer_service.h"
 #include "service/demo_data.h"
 #include "service/user_service.h"
+#include "store/sales_store.h"
 #include "store/store.h"
 
 namespace guanxi::cli {
@@ -201,6 +203,10 @@ Status ForEachCustomer(Store& store, CustomerQuery q, const std::function<void(c
 
 }  // namespace
 
+std::unique_ptr<Store> OpenCommandStore(const Args& a, std::string* error, int writer_cache_mib) {
+  return OpenStore(a, error, writer_cache_mib);
+}
+
 int Serve(const Args& a) {
   if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync", "pool"}); !s.ok()) {
     return Usage(s.message());
@@ -224,6 +230,10 @@ int Serve(const Args& a) {
 
   auto start = std::chrono::steady_clock::now();
   GX_OPEN_STORE_OR_RETURN(store, a);
+  if (Status seeded = store->Sales().SeedPlaybook(DefaultPlaybook()); !seeded.ok()) {
+    store->Close();
+    return Fail("cannot seed the playbook: " + seeded.message());
+  }
   SystemClock clock;
   AuthService auth(*store, clock);
   CustomerService customers(*store, clock);
@@ -437,12 +447,199 @@ int TokenCreate(const Args& a) {
   return 0;
 }
 
+// The sales half of `guanxi demo`: products, opportunities with their history,
+// orders (into the database, or into an `orders import` CSV file), targets per
+// owner/team/company for the last four quarters to the next one, and payment
+// plans with receipts on a few recently won opportunities.
+struct DemoSalesOptions {
+  int64_t customers = 0;
+  int64_t orders = 0;
+  int64_t opportunities = 0;
+  std::string orders_csv;  // "" = orders go into the database
+};
+
+Status WriteDemoSales(Store& store, const DemoDataGenerator& gen, const DemoSalesOptions& opt,
+                      const std::vector<int64_t>& customer_ids, const std::vector<User>& owners,
+                      UnixSeconds now) {
+  SalesStore& sales = store.Sales();
+  auto audit = [now](const char* entity, const char* action) {
+    AuditEntry e;
+    e.at = now;
+    e.user_login = "demo";
+    e.entity = entity;
+    e.action = action;
+    return e;
+  };
+  auto owner_of = [&](int64_t customer_index) -> const User& {
+    return owners[static_cast<size_t>(customer_index) % owners.size()];
+  };
+
+  for (Product p : DemoProducts()) {
+    p.created_at = p.updated_at = now - 3 * 365 * 86400;
+    auto created = sales.CreateProduct(std::move(p), audit("product", "create"));
+    if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) return created.status();
+  }
+
+  // Opportunities, and each owner's funnel per quarter for the targets.
+  std::map<std::pair<int64_t, std::string>, int64_t> funnel;  // (user id, quarter) -> fen
+  std::map<std::string, int> win_bp;
+  for (const Stage& st : DefaultStages()) win_bp[st.key] = st.win_rate_bp;
+  std::vector<Opportunity> recently_won;
+  const std::string today = BusinessDay(now);
+  constexpr int64_t kOppChunk = 5000;
+  for (int64_t first = 0; first < opt.opportunities; first += kOppChunk) {
+    std::vector<Opportunity> opps;
+    std::vector<std::vector<OpportunityEvent>> events;
+    for (int64_t i = first; i < std::min(opt.opportunities, first + kOppChunk); ++i) {
+      DemoOpportunity d = gen.MakeOpportunity(i, opt.customers, now);
+      const User& owner = owner_of(d.customer_index);
+      d.opportunity.customer_id = customer_ids[static_cast<size_t>(d.customer_index)];
+      d.opportunity.owner_user_id = owner.id;
+      for (auto& e : d.events) {
+        e.user_id = owner.id;
+        e.user_login = owner.login;
+        e.owner_user_id = owner.id;
+      }
+      const Opportunity& o = d.opportunity;
+      if (o.stage == kWonStage) {
+        funnel[{owner.id, QuarterOf(o.closed_on).Name()}] += o.amount;
+      } else if (o.stage != kLostStage) {
+        funnel[{owner.id, QuarterOf(o.expected_close).Name()}] += o.amount * win_bp[o.stage] / kWinRateScale;
+      }
+      opps.push_back(std::move(d.opportunity));
+      events.push_back(std::move(d.events));
+    }
+    GX_RETURN_IF_ERROR(sales.InsertOpportunitiesBulk(opps, events));
+    for (const Opportunity& o : opps) {
+      if (o.stage == kWonStage && recently_won.size() < 12 && DaysBetween(o.closed_on, today) <= 150) {
+        recently_won.push_back(o);
+      }
+    }
+  }
+  for (const Opportunity& o : recently_won) {
+    GX_RETURN_IF_ERROR(sales.ReplacePaymentPlan(o.id, std::nullopt, gen.PaymentPlan(o),
+                                                audit("payment_plan", "update")));
+    for (Receipt r : gen.Receipts(o, gen.PaymentPlan(o), today)) {
+      r.user_id = o.owner_user_id;
+      r.created_at = now;
+      auto added = sales.AddReceipt(std::move(r), audit("receipt", "create"));
+      if (!added.ok()) return added.status();
+    }
+  }
+
+  // Orders: the first customers' purchase histories until --orders are made.
+  if (opt.orders > 0) {
+    const DemoOrderPlan plan =
+        gen.PlanOrders(static_cast<double>(opt.orders) / static_cast<double>(opt.customers), now);
+    std::FILE* csv = nullptr;
+    if (!opt.orders_csv.empty()) {
+      csv = std::fopen(opt.orders_csv.c_str(), "w");
+      if (!csv) return Status::InvalidArgument("cannot write " + opt.orders_csv);
+      std::fputs(std::string(DemoOrderCsvHeader()).c_str(), csv);
+    }
+    int64_t made = 0;
+    std::string buf;
+    std::vector<OrderImportRow> rows;
+    Status status = Status::Ok();
+    auto flush = [&]() {
+      if (csv) {
+        if (std::fwrite(buf.data(), 1, buf.size(), csv) != buf.size()) {
+          status = Status::Internal("writing " + opt.orders_csv + " failed");
+        }
+        buf.clear();
+      } else if (!rows.empty()) {
+        auto outcome = sales.ImportOrders(rows);
+        if (!outcome.ok()) {
+          status = outcome.status();
+        } else if (!outcome->rejected.empty()) {
+          status = Status::Internal("demo order rejected: " + outcome->rejected[0].field + " " +
+                                    outcome->rejected[0].message);
+        }
+        rows.clear();
+      }
+    };
+    for (int64_t i = 0; i < opt.customers && made < opt.orders && status.ok(); ++i) {
+      const std::string external_id = DemoCustomerExternalId(i);
+      for (DemoOrder& d : gen.Orders(i, gen.CreatedAt(i, now), now, plan)) {
+        if (made == opt.orders) break;
+        ++made;
+        if (csv) {
+          AppendDemoOrderCsv(buf, external_id, d);
+          continue;
+        }
+        OrderImportRow row;
+        row.line_no = made;
+        row.customer_external_id = external_id;
+        d.order.created_at = d.order.updated_at = d.order.ordered_at;
+        for (size_t p : d.line_products) row.line_product_codes.push_back(DemoProducts()[p].code);
+        row.order = std::move(d.order);
+        rows.push_back(std::move(row));
+      }
+      if (buf.size() > (8 << 20) || rows.size() >= 20000) flush();
+    }
+    if (status.ok()) flush();
+    if (csv && std::fclose(csv) != 0 && status.ok()) status = Status::Internal("writing " + opt.orders_csv + " failed");
+    GX_RETURN_IF_ERROR(status);
+    std::fprintf(stderr, "demo: %lld orders %s\n", static_cast<long long>(made),
+                 csv ? ("written to " + opt.orders_csv).c_str() : "written");
+  }
+
+  // Targets: per owner from their funnel, per team and for the company as sums.
+  const Quarter current = QuarterOf(today);
+  std::vector<std::string> quarters;
+  std::string first_day = current.first_day;
+  for (int k = 0; k < 4; ++k) first_day = QuarterOf(AddDays(first_day, -1)).first_day;
+  for (int k = 0; k < 6; ++k) {
+    const Quarter q = QuarterOf(first_day);
+    quarters.push_back(q.Name());
+    first_day = AddDays(q.last_day, 1);
+  }
+  for (const std::string& q : quarters) {
+    std::map<int64_t, int64_t> team_sum;
+    int64_t company = 0;
+    for (const User& u : owners) {
+      SalesTarget t;
+      t.quarter = q;
+      t.scope = TargetScope::kUser;
+      t.subject_id = u.id;
+      t.amount = gen.TargetFor(u.id, q, funnel[{u.id, q}]);
+      t.updated_at = now;
+      if (u.team_id) team_sum[*u.team_id] += t.amount;
+      company += t.amount;
+      auto put = sales.PutTarget(std::move(t), audit("target", "update"));
+      if (!put.ok()) return put.status();
+    }
+    for (const auto& [team, amount] : team_sum) {
+      auto put = sales.PutTarget(SalesTarget{0, q, TargetScope::kTeam, team, amount, now}, audit("target", "update"));
+      if (!put.ok()) return put.status();
+    }
+    auto put = sales.PutTarget(SalesTarget{0, q, TargetScope::kCompany, std::nullopt, company, now},
+                               audit("target", "update"));
+    if (!put.ok()) return put.status();
+  }
+  return Status::Ok();
+}
+
 int Demo(const Args& a) {
-  if (Status s = CheckAllowed(a, {"db", "customers", "seed", "password-stdin", "sync"}); !s.ok()) {
+  if (Status s = CheckAllowed(a, {"db", "customers", "seed", "password-stdin", "sync", "orders",
+                                  "opportunities", "reps", "orders-csv"});
+      !s.ok()) {
     return Usage(s.message());
   }
   auto count = ParsePositive(a.GetOr("customers", "2000"));
   if (!count || *count > 10'000'000) return Usage("--customers must be 0..10000000");
+  // By default ten orders per customer, and an opportunity for every tenth
+  // customer but at least 150 (a pipeline worth looking at).
+  auto order_count = ParsePositive(a.GetOr("orders", std::to_string(*count * 10)));
+  if (!order_count || *order_count > 100'000'000) return Usage("--orders must be 0..100000000");
+  auto opportunity_count = ParsePositive(
+      a.GetOr("opportunities", std::to_string(*count == 0 ? 0 : std::max<int64_t>(150, *count / 10))));
+  if (!opportunity_count || *opportunity_count > 10'000'000) return Usage("--opportunities must be 0..10000000");
+  if ((*order_count > 0 || *opportunity_count > 0) && *count == 0) {
+    return Usage("--orders and --opportunities need --customers");
+  }
+  auto rep_count = ParsePositive(a.GetOr("reps", "0"));
+  if (!rep_count || *rep_count > 9999) return Usage("--reps must be 0..9999");
   auto seed = ParsePositive(a.GetOr("seed", std::to_string(DemoDataGenerator::kDefaultSeed)));
   if (!seed) return Usage("--seed must be a non-negative integer");
   std::string password = a.Flag("password-stdin") ? ReadPasswordFromStdin() : "guanxi-demo";
@@ -499,15 +696,37 @@ int Demo(const Args& a) {
   }
 
   DemoDataGenerator gen(static_cast<uint64_t>(*seed));
+  // Extra reps (rep.0001 ...) in regional teams, for data sets with many owners.
+  for (int64_t k = 0; k < *rep_count; ++k) {
+    const DemoRep rep = gen.MakeRep(k);
+    if (auto existing = store->GetUserByLogin(rep.login); existing.ok()) {
+      owners.push_back(existing->id);
+      continue;
+    }
+    auto team = users.TeamByName(system, rep.team, true);
+    if (!team.ok()) return Fail(team.status().ToString());
+    auto created = users.Create(system, NewUser{rep.login, rep.display_name, Role::kSales, team->id, password});
+    if (!created.ok()) return Fail(rep.login + ": " + created.status().ToString());
+    owners.push_back(created->id);
+  }
+  std::vector<User> owner_users;
+  for (int64_t id : owners) {
+    auto u = store->GetUser(id);
+    if (!u.ok()) return Fail(u.status().ToString());
+    owner_users.push_back(*u);
+  }
+  std::vector<int64_t> customer_ids(static_cast<size_t>(*count));
   UnixSeconds now = clock.Now();
   constexpr int64_t kChunk = 5000;
   auto started = std::chrono::steady_clock::now();
   struct Chunk {
+    int64_t first = 0;
     std::vector<Customer> customers;
     std::vector<std::vector<Contact>> contacts;
   };
   auto make_chunk = [&](int64_t first) {
     Chunk chunk;
+    chunk.first = first;
     int64_t n = std::min(kChunk, *count - first);
     chunk.customers.reserve(n);
     for (int64_t i = first; i < first + n; ++i) {
@@ -521,8 +740,11 @@ int Demo(const Args& a) {
     }
     return chunk;
   };
-  auto write_chunk = [&store](Chunk chunk) -> Status {
+  auto write_chunk = [&store, &customer_ids](Chunk chunk) -> Status {
     GX_RETURN_IF_ERROR(store->InsertCustomersBulk(chunk.customers));
+    for (size_t k = 0; k < chunk.customers.size(); ++k) {
+      customer_ids[static_cast<size_t>(chunk.first) + k] = chunk.customers[k].id;
+    }
     std::vector<Contact> flat;
     for (size_t k = 0; k < chunk.customers.size(); ++k) {
       for (auto& c : chunk.contacts[k]) {
@@ -556,8 +778,16 @@ int Demo(const Args& a) {
     if (!s.ok()) return Fail(s.ToString());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  store->Close();
   std::fprintf(stderr, "demo: %lld customers written in %.1f s\n", static_cast<long long>(*count), secs);
+  started = std::chrono::steady_clock::now();
+  DemoSalesOptions sales{*count, *order_count, *opportunity_count, a.GetOr("orders-csv", "")};
+  Status s = WriteDemoSales(*store, gen, sales, customer_ids, owner_users, now);
+  store->Close();
+  if (!s.ok()) return Fail("demo sales data: " + s.ToString());
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "demo: %lld opportunities and %s written in %.1f s\n",
+               static_cast<long long>(*opportunity_count),
+               sales.orders_csv.empty() ? "the orders" : "the sales data besides orders", secs);
   return 0;
 }
 

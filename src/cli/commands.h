@@ -3,7 +3,11 @@
 // machine-readable output (tokens, JSON, CSV) alone goes to stdout.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include "cli/args.h"
+#include "store/store.h"
 
 namespace guanxi::cli {
 
@@ -18,5 +22,15 @@ int Demo(const Args& a);
 int CustomersList(const Args& a);
 int CustomersShow(const Args& a);
 int CustomersExport(const Args& a);
+int OrdersImport(const Args& a);  // order_commands.cc
+int PipelineForecast(const Args& a);  // pipeline_commands.cc
+int PipelineSnapshot(const Args& a);
+int TargetsSet(const Args& a);
+int TargetsList(const Args& a);
+
+// Opens the store named by --db (and --sync, --pool) for a command defined
+// outside commands.cc. On failure returns null and sets *error; an error that
+// starts with "--db" is a usage error (exit 2). `writer_cache_mib`: see SqliteOptions.
+std::unique_ptr<Store> OpenCommandStore(const Args& a, std::string* error, int writer_cache_mib = 32);
 
 }  // namespace guanxi::cli

@@ -21,10 +21,16 @@ constexpr char kUsage[] =
     "  user add --db PATH --login L --role admin|manager|sales|service|analyst [--team T]\n"
     "           [--display-name NAME] --password-stdin\n"
     "  token create --db PATH --login L [--name NAME]\n"
-    "  demo --db PATH [--customers N] [--seed S] [--password-stdin]\n"
+    "  demo --db PATH [--customers N] [--orders N] [--opportunities N] [--reps N]\n"
+    "       [--orders-csv FILE] [--seed S] [--password-stdin]\n"
     "  customers list --db PATH [--q TEXT] [--limit N] [--format json|csv]\n"
     "  customers show --db PATH --id ID\n"
     "  customers export --db PATH [--format json|csv] [--out FILE]\n"
+    "  orders import --db PATH --file F.csv|- [--format text|json]\n"
+    "  pipeline forecast --db PATH [--quarter Q] [--owner LOGIN | --team T] [--format json|text]\n"
+    "  pipeline snapshot --db PATH [--quarter Q]\n"
+    "  targets set --db PATH --quarter Q (--owner LOGIN | --team T | --company) --amount YUAN\n"
+    "  targets list --db PATH --quarter Q [--format text|json]\n"
     "  version\n"
     "\n"
     "--db takes an SQLite file or a PostgreSQL URL (postgresql://user@host:port/db).\n"
@@ -34,7 +40,7 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   using namespace guanxi::cli;
-  auto parsed = ParseArgs(argc, argv, {"password-stdin", "help"});
+  auto parsed = ParseArgs(argc, argv, {"password-stdin", "help", "company"});
   if (!parsed.ok()) {
     std::fprintf(stderr, "guanxi: %s\n%s", parsed.status().message().c_str(), kUsage);
     return 2;
@@ -56,6 +62,11 @@ int main(int argc, char** argv) {
       {"customers list", CustomersList},
       {"customers show", CustomersShow},
       {"customers export", CustomersExport},
+      {"orders import", OrdersImport},
+      {"pipeline forecast", PipelineForecast},
+      {"pipeline snapshot", PipelineSnapshot},
+      {"targets set", TargetsSet},
+      {"targets list", TargetsList},
   };
   std::string name;
   for (const auto& w : a.command) name += (name.empty() ? "" : " ") + w;

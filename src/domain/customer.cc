@@ -1,33 +1,18 @@
 #include "domain/customer.h"
 
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
-
 #include <array>
 #include <utility>
 
+#include "domain/field_check.h"
 #include "domain/phone.h"
 #include "domain/search_text.h"
 
 namespace guanxi {
 namespace {
 
+using namespace domain_internal;  // NOLINT(google-build-using-namespace): shared checks
+
 // ---- Vocabularies ----------------------------------------------------------
-
-// Looks `s` up in a wire-name table indexed by enum value.
-template <typename E, size_t N>
-std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  return std::nullopt;
-}
-
-template <typename E, size_t N>
-std::string_view NameOf(const std::array<std::string_view, N>& names, E v) {
-  const auto i = static_cast<size_t>(v);
-  return i < N ? names[i] : std::string_view("unknown");
-}
 
 constexpr std::array<std::string_view, 2> kKindNames = {"organization", "individual"};
 constexpr std::array<std::string_view, 5> kRelationshipNames = {"non", "potential", "target",
@@ -41,73 +26,10 @@ constexpr std::array<std::string_view, 5> kSizeNames = {"micro", "small", "mediu
 constexpr std::array<std::string_view, 4> kPersonalityNames = {"analytical", "organized",
                                                                "relational", "visionary"};
 
-template <size_t N>
-std::vector<std::string_view> ToVector(const std::array<std::string_view, N>& a) {
-  return {a.begin(), a.end()};
-}
-
 // ---- Field checks ----------------------------------------------------------
 
 constexpr size_t kMaxTagChars = 50;
 constexpr size_t kMaxCareLabelChars = 100;
-
-enum class Lines { kSingle, kMulti };
-
-// True when `s` (valid UTF-8) holds a control character; multi-line text may
-// hold tab, line feed and carriage return.
-bool HasControlChars(std::string_view s, Lines lines) {
-  for (int32_t i = 0; i < static_cast<int32_t>(s.size());) {
-    UChar32 cp;
-    U8_NEXT(s.data(), i, static_cast<int32_t>(s.size()), cp);
-    if (cp < 0) return true;
-    if (u_charType(cp) != U_CONTROL_CHAR) continue;
-    if (lines == Lines::kMulti && (cp == '\t' || cp == '\n' || cp == '\r')) continue;
-    return true;
-  }
-  return false;
-}
-
-class FieldErrors {
- public:
-  void Add(std::string field, std::string message) {
-    errors_.push_back({std::move(field), std::move(message)});
-  }
-  bool empty() const { return errors_.empty(); }
-  Status ToStatus(const char* what) && {
-    if (errors_.empty()) return Status::Ok();
-    return Status::InvalidArgument(what, std::move(errors_));
-  }
-
- private:
-  std::vector<FieldError> errors_;
-};
-
-// Trims `value` in place and checks UTF-8, presence, length and control
-// characters. Returns true when the field is fine.
-bool CheckText(FieldErrors& errors, const std::string& field, std::string& value,
-               size_t max_chars, bool required, Lines lines = Lines::kSingle) {
-  if (!IsValidUtf8(value)) {
-    errors.Add(field, "is not valid UTF-8");
-    return false;
-  }
-  value = std::string(TrimWhitespace(value));
-  if (value.empty()) {
-    if (required) {
-      errors.Add(field, "is required");
-      return false;
-    }
-    return true;
-  }
-  if (CodePointCount(value) > max_chars) {
-    errors.Add(field, "must be at most " + std::to_string(max_chars) + " characters");
-    return false;
-  }
-  if (HasControlChars(value, lines)) {
-    errors.Add(field, "must not contain control characters");
-    return false;
-  }
-  return true;
-}
 
 void CheckPhone(FieldErrors& errors, const std::string& field, std::string& value) {
   if (!IsValidUtf8(value)) {

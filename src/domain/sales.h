@@ -82,6 +82,7 @@ struct Order {
 };
 // Checks lines and amounts; with lines, sets total to their sum (a given total
 // that differs is an error on "total"); without lines, total must be given (> 0).
+// A total of 0 with lines counts as not given. Line errors name "lines[i].quantity" etc.
 Status NormalizeOrder(Order& o);
 
 // ------------------------------------------------------------------- stages
@@ -104,7 +105,8 @@ inline constexpr std::string_view kWonStage = "won";
 inline constexpr std::string_view kLostStage = "lost";
 // Checks a full stage configuration: unique well-formed keys, names present,
 // rates within 0..10000, at least one open stage, won and lost present exactly
-// once with kinds kWon/kLost. Renumbers positions in list order.
+// once with kinds kWon/kLost. Renumbers positions in list order, moving won and
+// lost after the open stages. Errors name "stages[i].key" etc., or "stages".
 Status NormalizeStages(std::vector<Stage>& stages);
 
 // ------------------------------------------------------------ opportunities
@@ -132,7 +134,8 @@ struct Opportunity {
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
 };
-// Checks fields that need no stage list (title, amount, dates, lengths).
+// Checks fields that need no stage list (title, amount, dates, lengths); an
+// empty stage is left for the caller to default, a non-empty one must be key-shaped.
 Status NormalizeOpportunity(Opportunity& o);
 
 // The methodology's MAN advice for a combination of flags.
@@ -181,13 +184,16 @@ struct Quarter {
   std::string last_day;   // "YYYY-MM-DD"
   std::string Name() const;  // "2026Q4"
 };
+// "YYYYQn" exactly (upper-case Q, n 1..4, year 1900..2100); nullopt otherwise.
 std::optional<Quarter> ParseQuarter(std::string_view s);
-// The quarter containing `day` ("YYYY-MM-DD").
+// The quarter containing `day` ("YYYY-MM-DD"). This and the day helpers below
+// expect valid days (IsValidDate); an invalid one is read as 1970-01-01.
+// Calendar arithmetic uses std::chrono (proleptic Gregorian).
 Quarter QuarterOf(std::string_view day);
 // Business-day helpers (Asia/Shanghai, UTC+8).
 std::string BusinessDay(UnixSeconds t);               // "YYYY-MM-DD"
 UnixSeconds StartOfBusinessDay(std::string_view day);  // UTC seconds of 00:00 +08:00
-bool IsValidDate(std::string_view day);                // a real "YYYY-MM-DD"
+bool IsValidDate(std::string_view day);                // a real "YYYY-MM-DD", year 1900..2100
 // The Monday starting the week of `day`.
 std::string WeekStart(std::string_view day);
 std::string AddDays(std::string_view day, int days);
@@ -215,6 +221,8 @@ struct Receipt {
   UnixSeconds created_at = 0;
 };
 const std::vector<std::string_view>& PaymentMethodNames();
+// The owner ids are set by the caller from the URL; setting both is an error on
+// "order_id". Due/received days are required; a receipt's method is required.
 Status NormalizeInstalment(Instalment& i);
 Status NormalizeReceipt(Receipt& r);
 

@@ -30,6 +30,8 @@ HttpResponse NoContent();
 std::string CookieValue(std::string_view header, std::string_view name);
 void AddETag(HttpResponse& r, int64_t version);
 bool IsJsonContentType(std::string_view ct);
+// "text/csv" with optional parameters (POST /orders/import; api_orders.cc).
+bool IsCsvContentType(std::string_view ct);
 // Read every writable field present in `in` onto the record.
 void ReadCustomerFields(JsonObjectReader& in, Customer& c);
 void ReadContactFields(JsonObjectReader& in, Contact& c);

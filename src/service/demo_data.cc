@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,12 @@ uint64_t SplitMix64(uint64_t& x) {
 // move the creation times and vice versa.
 constexpr uint64_t kStreamCustomer = 0;
 constexpr uint64_t kStreamCreatedAt = 1;
+constexpr uint64_t kStreamOrderTimes = 2;
+constexpr uint64_t kStreamOrderContent = 3;
+constexpr uint64_t kStreamOpportunity = 4;
+constexpr uint64_t kStreamRep = 5;
+constexpr uint64_t kStreamTarget = 6;
+constexpr uint64_t kStreamPayment = 7;
 
 class Rng {
  public:
@@ -935,6 +943,576 @@ UnixSeconds DemoDataGenerator::CreatedAt(int64_t index, UnixSeconds now) const {
   UnixSeconds t = day * kDay + second_of_day - kShanghaiOffset;
   while (t > now) t -= kDay;  // today, but later than now
   return t;
+}
+
+
+// =============================================================================
+// Sales: products, orders, opportunities, reps, targets, payment plans.
+// =============================================================================
+
+namespace {
+
+namespace chr = std::chrono;
+
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr int64_t kUtcOffset = 8 * 3600;  // Asia/Shanghai
+
+// Business-day numbers (days since 1970-01-01 in Asia/Shanghai) keep the
+// timelines in integers.
+int64_t LocalDay(UnixSeconds t) {
+  const int64_t local = t + kUtcOffset;
+  return local / kSecondsPerDay - (local % kSecondsPerDay < 0 ? 1 : 0);
+}
+UnixSeconds AtLocal(int64_t day, int64_t second_of_day) {
+  return day * kSecondsPerDay + second_of_day - kUtcOffset;
+}
+chr::year_month_day Civil(int64_t day) { return chr::year_month_day{chr::sys_days{chr::days{day}}}; }
+int64_t DayNumber(const chr::year_month_day& ymd) {
+  return chr::sys_days{ymd}.time_since_epoch().count();
+}
+std::string DayString(int64_t day) { return BusinessDay(AtLocal(day, 12 * 3600)); }
+int Weekday(int64_t day) { return static_cast<int>(((day + 4) % 7 + 7) % 7); }  // 0 = Sunday
+
+// -ln(k / 256) in Q16 for k = 0..256 (k = 0 stands for 0.5 / 256: the tail is
+// cut at ~6.2 means). Built at compile time from an atanh series, so the draws
+// below need integer arithmetic only and are the same everywhere.
+constexpr double ConstLn(double x) {  // x > 0
+  int e = 0;
+  while (x >= 2.0) { x /= 2.0; ++e; }
+  while (x < 1.0) { x *= 2.0; --e; }
+  const double z = (x - 1.0) / (x + 1.0);  // |z| <= 1/3
+  double term = z;
+  double sum = 0.0;
+  for (int n = 1; n < 80; n += 2) {
+    sum += term / n;
+    term *= z * z;
+  }
+  constexpr double kLn2 = 0.693147180559945309417;
+  return 2.0 * sum + e * kLn2;
+}
+constexpr std::array<int64_t, 257> MakeNegLogTable() {
+  std::array<int64_t, 257> t{};
+  for (int k = 0; k <= 256; ++k) {
+    const double x = k == 0 ? 0.5 / 256.0 : k / 256.0;
+    t[static_cast<size_t>(k)] = static_cast<int64_t>(-ConstLn(x) * 65536.0 + 0.5);
+  }
+  return t;
+}
+constexpr std::array<int64_t, 257> kNegLogQ16 = MakeNegLogTable();
+
+// An exponentially distributed number of days with the given mean (0 for mean 0).
+int64_t ExpDays(Rng& r, int64_t mean) {
+  const uint64_t u = (r.Next() >> 40) + 1;  // 1..2^24: U = u / 2^24 in (0, 1]
+  const size_t k = static_cast<size_t>(u >> 16);  // 0..256
+  const int64_t frac = static_cast<int64_t>(u & 0xFFFF);
+  int64_t q16 = kNegLogQ16[k];
+  if (k < 256) q16 += (kNegLogQ16[k + 1] - kNegLogQ16[k]) * frac / 65536;
+  return mean * q16 / 65536;
+}
+
+// ---- Catalogue -----------------------------------------------------------------
+
+struct CatalogueEntry {
+  std::string_view code;
+  std::string_view name;
+  std::string_view category;
+  int64_t list_price;  // fen
+  uint32_t weight;     // how often it is ordered
+  int max_quantity;    // a usual order is 1..max_quantity
+};
+
+constexpr CatalogueEntry kCatalogue[] = {
+    {"GX-PRT-01", "黑白激光打印机 A4", "办公设备", 129900, 30, 2},
+    {"GX-PRT-02", "彩色激光多功能一体机", "办公设备", 389900, 18, 2},
+    {"GX-PRT-03", "A3 数码复合机", "办公设备", 1580000, 6, 1},
+    {"GX-SCN-01", "高速文档扫描仪", "办公设备", 268000, 8, 2},
+    {"GX-PRJ-01", "商务投影仪", "办公设备", 459900, 8, 2},
+    {"GX-DSP-01", "65 英寸会议平板", "办公设备", 1299900, 5, 2},
+    {"GX-SHR-01", "保密碎纸机（4 级）", "办公设备", 89900, 10, 2},
+    {"GX-NET-01", "企业级无线路由器", "网络设备", 109900, 8, 3},
+    {"GX-NET-02", "24 口千兆交换机", "网络设备", 189900, 5, 2},
+    {"GX-TNR-01", "原装硒鼓（黑色）", "耗材", 45900, 120, 6},
+    {"GX-TNR-02", "彩色墨粉套装（四色）", "耗材", 128000, 50, 3},
+    {"GX-PPR-01", "A4 复印纸 70g（5 包/箱）", "耗材", 12500, 160, 20},
+    {"GX-PPR-02", "A3 复印纸 80g（5 包/箱）", "耗材", 23900, 40, 10},
+    {"GX-STA-01", "办公文具套装", "耗材", 16800, 70, 10},
+    {"GX-WTR-01", "桶装饮用水 18.9L（10 桶）", "耗材", 22000, 60, 5},
+    {"GX-CFE-01", "精品咖啡豆 1kg", "耗材", 19800, 40, 6},
+    {"GX-PUR-01", "空气净化器", "办公设备", 249900, 10, 3},
+    {"GX-PUR-02", "净化器替换滤网", "耗材", 39900, 35, 4},
+    {"GX-FUR-01", "人体工学办公椅", "办公家具", 158000, 25, 8},
+    {"GX-FUR-02", "电动升降办公桌", "办公家具", 298000, 12, 6},
+    {"GX-FUR-03", "四人位工位组合", "办公家具", 680000, 6, 3},
+    {"GX-FUR-04", "钢制文件柜", "办公家具", 115000, 10, 4},
+    {"GX-SW-01", "云办公套件年度订阅（每用户）", "软件服务", 36000, 25, 60},
+    {"GX-SW-02", "云打印管理平台年度订阅", "软件服务", 480000, 8, 1},
+    {"GX-SW-03", "会议室预订系统年度订阅", "软件服务", 600000, 5, 1},
+    {"GX-SVC-01", "设备年度维保合同", "维保服务", 360000, 15, 1},
+    {"GX-SVC-02", "上门安装调试", "维保服务", 30000, 20, 3},
+    {"GX-SVC-03", "办公室整体搬迁服务", "维保服务", 1200000, 2, 1},
+    {"GX-SVC-04", "IT 外包服务（月）", "维保服务", 500000, 8, 3},
+};
+constexpr size_t kCatalogueSize = std::size(kCatalogue);
+
+size_t PickProduct(Rng& r) {
+  static constexpr uint32_t kTotal = TotalWeight(kCatalogue);
+  uint32_t x = r.Below(kTotal);
+  for (size_t i = 0; i < kCatalogueSize; ++i) {
+    if (x < kCatalogue[i].weight) return i;
+    x -= kCatalogue[i].weight;
+  }
+  return 0;
+}
+
+// ---- Purchase behaviour ------------------------------------------------------------
+
+struct PurchaseSegment {
+  uint32_t weight;
+  int64_t gap_days;       // mean days between purchases while active (0: never buys)
+  uint32_t churn_bp;      // chance to stop buying after each purchase, basis points
+  int quantity_factor;    // wholesale buyers order in bulk
+};
+constexpr PurchaseSegment kSegments[] = {
+    {22, 0, 0, 1},        // never bought: a lead or a lost prospect
+    {26, 420, 6500, 1},   // one-off
+    {25, 150, 2500, 1},   // occasional
+    {16, 60, 1000, 1},    // regular
+    {9, 25, 400, 2},      // frequent
+    {2, 12, 150, 6},      // wholesale / distributor
+};
+
+// Seasonal demand by month, percent of normal: Spring Festival dip, 618 in
+// June, Double 11 in November, year-end budgets in December.
+constexpr uint32_t kMonthDemand[12] = {85, 55, 105, 100, 105, 130, 95, 95, 110, 90, 150, 125};
+constexpr uint32_t kMaxDemand = 150;
+
+// The purchase days of one customer (the timeline stream only, so counting them
+// for PlanOrders costs little and Orders() gets the same days).
+std::vector<int64_t> PurchaseDays(uint64_t seed, int64_t index, int64_t created_day, int64_t today,
+                                  uint32_t scale_pct, int* segment_out) {
+  Rng r(seed, index, kStreamOrderTimes);
+  const size_t seg_index = [&] {
+    uint32_t x = r.Below(TotalWeight(kSegments));
+    for (size_t i = 0; i < std::size(kSegments); ++i) {
+      if (x < kSegments[i].weight) return i;
+      x -= kSegments[i].weight;
+    }
+    return size_t{0};
+  }();
+  *segment_out = static_cast<int>(seg_index);
+  const PurchaseSegment& seg = kSegments[seg_index];
+  std::vector<int64_t> days;
+  if (seg.gap_days == 0) return days;
+  // Each customer buys at its own pace around the segment's (×0.5..×1.5).
+  const int64_t jitter = r.Between(50, 150);
+  const int64_t gap = std::max<int64_t>(1, seg.gap_days * jitter * 100 / (100 * scale_pct));
+  const uint32_t churn = std::min<uint32_t>(9900, seg.churn_bp * 100 / std::max<uint32_t>(scale_pct, 1));
+  // Candidates come at the peak rate; thinning by the season keeps the mean gap.
+  const int64_t candidate_gap = std::max<int64_t>(1, gap * 100 / kMaxDemand);
+  int64_t d = created_day + ExpDays(r, 30);  // first purchase soon after acquisition
+  while (d <= today) {
+    const unsigned month = static_cast<unsigned>(Civil(d).month());
+    uint32_t demand = kMonthDemand[month - 1];
+    const int wd = Weekday(d);
+    if (wd == 0 || wd == 6) demand = demand * 45 / 100;  // offices order on weekdays
+    if (r.Below(kMaxDemand) < demand) {
+      days.push_back(d);
+      if (r.Below(10000) < churn) break;
+    }
+    d += 1 + ExpDays(r, candidate_gap);
+  }
+  return days;
+}
+
+constexpr OrderChannel kChannels[] = {OrderChannel::kOnline,  OrderChannel::kWechat, OrderChannel::kDirect,
+                                      OrderChannel::kPhone,   OrderChannel::kStore,  OrderChannel::kDistributor,
+                                      OrderChannel::kOther};
+constexpr std::array<uint32_t, 7> kChannelWeights = {30, 20, 22, 10, 9, 7, 2};
+
+std::string OrderExternalId(int64_t customer_index, size_t n) {
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, "-%03zu", n + 1);
+  return ExternalId(customer_index) + suffix;
+}
+
+// ---- Opportunities -------------------------------------------------------------------
+
+// Chance (basis points) that an opportunity in each default open stage moves on
+// rather than being lost: won ÷ reached comes out near the default win rates
+// (5/10/25/50/75/90 %), a little off, as learned rates are.
+constexpr uint32_t kAdvanceBp[6] = {5200, 4300, 5200, 6600, 8700, 9600};
+// Mean days spent in each stage before the next move.
+constexpr int64_t kDwellDays[6] = {14, 20, 25, 21, 15, 25};
+constexpr std::string_view kOpenStages[6] = {"customer_analysis", "build_trust",   "uncover_needs",
+                                             "present_value",     "win_commitment", "collect_payment"};
+
+constexpr std::string_view kProjects[] = {
+    "办公设备集中采购", "年度耗材框架协议", "新办公室家具采购", "云办公套件部署", "打印管理外包",
+    "会议室升级改造",   "设备维保续约",     "IT 外包服务合同", "办公室搬迁项目", "网络设备更新",
+    "分公司开业配置",   "空气净化与饮水服务",
+};
+constexpr std::string_view kCompetitors[] = {"得力", "齐心", "晨光科力普", "京东企业购",
+                                             "震坤行", "史泰博", "本地经销商"};
+constexpr std::string_view kLossReasons[] = {
+    "价格高于竞争对手", "选择了现有供应商", "预算被削减", "项目延期，暂不采购",
+    "决策人更换",       "需求与方案不匹配", "长时间联系不上",
+};
+constexpr std::string_view kStageNextSteps[6] = {
+    "整理客户组织架构和采购历史", "约采购负责人面谈", "做需求调研，确认数量和预算",
+    "准备方案和报价，安排演示",   "谈判合同条款，确认签约时间", "跟进首期款到账",
+};
+
+// An amount in fen for an opportunity with a customer of this size, rounded to
+// 1,000 yuan.
+int64_t OpportunityAmount(Rng& r, const Customer& c) {
+  int64_t lo = 20000, hi = 150000;  // yuan
+  if (c.kind == CustomerKind::kOrganization && c.size) {
+    switch (*c.size) {
+      case CompanySize::kMicro: lo = 10000; hi = 80000; break;
+      case CompanySize::kSmall: lo = 30000; hi = 300000; break;
+      case CompanySize::kMedium: lo = 100000; hi = 1200000; break;
+      case CompanySize::kLarge: lo = 300000; hi = 3000000; break;
+      case CompanySize::kEnterprise: lo = 800000; hi = 8000000; break;
+    }
+  }
+  // Log-uniform-ish: the minimum of two uniforms favours the low end.
+  const int64_t span = hi - lo;
+  const int64_t a = static_cast<int64_t>(r.Below(static_cast<uint32_t>(span)));
+  const int64_t b = static_cast<int64_t>(r.Below(static_cast<uint32_t>(span)));
+  const int64_t yuan = lo + std::min(a, b);
+  return (yuan / 1000 + 1) * 1000 * 100;
+}
+
+// Seconds into a working day, 09:00-18:59.
+int64_t WorkSecond(Rng& r) { return 9 * 3600 + r.Below(10 * 3600); }
+
+std::string_view ShortName(const Customer& c) {
+  std::string_view n = c.name;
+  for (std::string_view suffix : {"股份有限公司", "有限责任公司", "有限公司"}) {
+    if (n.size() > suffix.size() && n.substr(n.size() - suffix.size()) == suffix) {
+      return n.substr(0, n.size() - suffix.size());
+    }
+  }
+  return n;
+}
+
+// ---- Reps ---------------------------------------------------------------------------
+
+constexpr std::string_view kRepTeams[] = {"华东销售部", "华南销售部", "华北销售部", "华中销售部",
+                                          "西南销售部"};
+
+}  // namespace
+
+const std::vector<Product>& DemoProducts() {
+  static const std::vector<Product> products = [] {
+    std::vector<Product> v;
+    v.reserve(kCatalogueSize);
+    for (const auto& e : kCatalogue) {
+      Product p;
+      p.code = std::string(e.code);
+      p.name = std::string(e.name);
+      p.category = std::string(e.category);
+      p.list_price = e.list_price;
+      p.active = true;
+      v.push_back(std::move(p));
+    }
+    return v;
+  }();
+  return products;
+}
+
+std::string DemoCustomerExternalId(int64_t index) { return ExternalId(index); }
+
+std::string_view DemoOrderCsvHeader() {
+  return "customer_external_id,order_id,ordered_at,amount,product_code,quantity,unit_price,channel,status\n";
+}
+
+namespace {
+void AppendYuan(std::string& out, int64_t fen) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(fen / 100),
+                static_cast<long long>(fen % 100));
+  out.append(buf);
+}
+void AppendInstant(std::string& out, UnixSeconds t) {
+  const int64_t day = t / kSecondsPerDay - (t % kSecondsPerDay < 0 ? 1 : 0);
+  const int64_t sec = t - day * kSecondsPerDay;
+  const chr::year_month_day ymd = Civil(day);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long long>(sec / 3600), static_cast<long long>(sec / 60 % 60),
+                static_cast<long long>(sec % 60));
+  out.append(buf);
+}
+}  // namespace
+
+void AppendDemoOrderCsv(std::string& out, const std::string& customer_external_id, const DemoOrder& d) {
+  const Order& o = d.order;
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const OrderLine& line = o.lines[i];
+    out.append(customer_external_id).push_back(',');
+    out.append(o.external_id).push_back(',');
+    AppendInstant(out, o.ordered_at);
+    out.push_back(',');
+    AppendYuan(out, o.total);
+    out.push_back(',');
+    out.append(kCatalogue[d.line_products[i]].code).push_back(',');
+    out.append(std::to_string(line.quantity)).push_back(',');
+    AppendYuan(out, line.unit_price);
+    out.push_back(',');
+    out.append(ToString(o.channel)).push_back(',');
+    out.append(ToString(o.status)).push_back('\n');
+  }
+}
+
+DemoOrderPlan DemoDataGenerator::PlanOrders(double orders_per_customer, UnixSeconds now) const {
+  constexpr int64_t kSampleCustomers = 3000;
+  const int64_t today = LocalDay(now);
+  std::vector<int64_t> created(kSampleCustomers);
+  for (int64_t i = 0; i < kSampleCustomers; ++i) created[static_cast<size_t>(i)] = LocalDay(CreatedAt(i, now));
+  auto mean_at = [&](uint32_t scale) {
+    int64_t total = 0;
+    int segment = 0;
+    for (int64_t i = 0; i < kSampleCustomers; ++i) {
+      total += static_cast<int64_t>(PurchaseDays(seed_, i, created[static_cast<size_t>(i)], today, scale, &segment).size());
+    }
+    return static_cast<double>(total) / kSampleCustomers;
+  };
+  uint32_t lo = 1, hi = 20000;  // percent
+  while (hi - lo > 1) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (mean_at(mid) < orders_per_customer) lo = mid; else hi = mid;
+  }
+  DemoOrderPlan plan;
+  plan.scale_pct = hi;
+  return plan;
+}
+
+std::vector<DemoOrder> DemoDataGenerator::Orders(int64_t index, UnixSeconds created_at, UnixSeconds now,
+                                                 const DemoOrderPlan& plan) const {
+  int segment = 0;
+  const std::vector<int64_t> days =
+      PurchaseDays(seed_, index, LocalDay(created_at), LocalDay(now), plan.scale_pct, &segment);
+  std::vector<DemoOrder> out;
+  if (days.empty()) return out;
+  out.reserve(days.size());
+  Rng r(seed_, index, kStreamOrderContent);
+  const size_t favourite = PickProduct(r);
+  const OrderChannel usual_channel = kChannels[PickIndex(r, kChannelWeights)];
+  const int quantity_factor = kSegments[static_cast<size_t>(segment)].quantity_factor;
+  for (size_t n = 0; n < days.size(); ++n) {
+    DemoOrder d;
+    Order& o = d.order;
+    o.external_id = OrderExternalId(index, n);
+    // Online and WeChat orders come in the evening too.
+    const int64_t second = r.Percent(80) ? WorkSecond(r) : 7 * 3600 + r.Below(16 * 3600);
+    o.ordered_at = std::max(created_at, std::min(AtLocal(days[n], second), now));
+    o.channel = r.Percent(70) ? usual_channel : kChannels[PickIndex(r, kChannelWeights)];
+    const uint32_t s = r.Below(1000);
+    if (now - o.ordered_at < 7 * kSecondsPerDay) {
+      o.status = s < 600 ? OrderStatus::kPlaced : OrderStatus::kPaid;
+    } else {
+      o.status = s < 940 ? OrderStatus::kPaid : s < 970 ? OrderStatus::kRefunded : OrderStatus::kCancelled;
+    }
+    const uint32_t line_draw = r.Below(100);
+    const size_t line_count = line_draw < 74 ? 1 : line_draw < 93 ? 2 : 3;
+    for (size_t k = 0; k < line_count; ++k) {
+      size_t product = (k == 0 && r.Percent(55)) ? favourite : PickProduct(r);
+      for (int tries = 0; tries < 8 && std::find(d.line_products.begin(), d.line_products.end(),
+                                                   product) != d.line_products.end(); ++tries) {
+        product = PickProduct(r);
+      }
+      if (std::find(d.line_products.begin(), d.line_products.end(), product) != d.line_products.end()) continue;
+      const CatalogueEntry& e = kCatalogue[product];
+      OrderLine line;
+      line.product_id = std::nullopt;
+      line.description = std::string(e.name);
+      line.quantity = static_cast<int64_t>(r.Between(1, e.max_quantity)) * quantity_factor;
+      // Negotiated prices: most at list, some 3..15 % off.
+      static constexpr std::array<uint32_t, 5> kOffWeights = {60, 10, 15, 10, 5};
+      static constexpr int64_t kOffPct[5] = {0, 3, 5, 10, 15};
+      line.unit_price = e.list_price * (100 - kOffPct[PickIndex(r, kOffWeights)]) / 100;
+      o.total += line.LineTotal();
+      o.lines.push_back(std::move(line));
+      d.line_products.push_back(product);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+DemoOpportunity DemoDataGenerator::MakeOpportunity(int64_t index, int64_t customer_count, UnixSeconds now) const {
+  Rng r(seed_, index, kStreamOpportunity);
+  DemoOpportunity out;
+  // Mostly organisations: redraw an individual up to three times.
+  int64_t ci = static_cast<int64_t>(r.Below(static_cast<uint32_t>(std::max<int64_t>(customer_count, 1))));
+  DemoCustomer customer = Make(ci);
+  for (int tries = 0; tries < 3 && customer.customer.kind != CustomerKind::kOrganization; ++tries) {
+    ci = static_cast<int64_t>(r.Below(static_cast<uint32_t>(std::max<int64_t>(customer_count, 1))));
+    customer = Make(ci);
+  }
+  out.customer_index = ci;
+  const Customer& c = customer.customer;
+  Opportunity& o = out.opportunity;
+
+  const int64_t today = LocalDay(now);
+  const int64_t customer_day = LocalDay(CreatedAt(ci, now));
+  // Created within the last ~13 months, more of them recently.
+  int64_t days_ago = r.Below(400);
+  if (r.Percent(70)) days_ago = std::min<int64_t>(days_ago, r.Below(400));
+  int64_t day = std::max(customer_day, today - days_ago);
+  o.amount = OpportunityAmount(r, c);
+  o.title = std::string(ShortName(c)) + " · " + std::string(PickAny(r, kProjects));
+  o.expected_close = DayString(day + r.Between(30, 120));
+  if (r.Percent(40)) o.competitor = std::string(PickAny(r, kCompetitors));
+
+  auto event_at = [&](int64_t d) {
+    UnixSeconds t = AtLocal(d, WorkSecond(r));
+    if (!out.events.empty()) t = std::max(t, out.events.back().at + 60);
+    return std::min(t, now);
+  };
+  auto add_event = [&](UnixSeconds at, std::string kind, std::string from, std::string to) {
+    OpportunityEvent e;
+    e.at = at;
+    e.kind = std::move(kind);
+    e.from_stage = std::move(from);
+    e.to_stage = std::move(to);
+    e.amount = o.amount;
+    e.expected_close = o.expected_close;
+    out.events.push_back(std::move(e));
+  };
+
+  // Some opportunities start further down the funnel (a referral, a re-order).
+  int stage = r.Percent(80) ? 0 : r.Between(1, 2);
+  add_event(event_at(day), "create", "", std::string(kOpenStages[stage]));
+  std::string final_stage;
+  while (true) {
+    const int64_t next = day + 2 + ExpDays(r, kDwellDays[stage]);
+    if (next > today) break;  // still in this stage today
+    day = next;
+    const uint32_t u = r.Below(10000);
+    const std::string from(kOpenStages[stage]);
+    if (stage >= 2 && u >= 9700) {  // moved back a stage: the need was not what it seemed
+      --stage;
+      add_event(event_at(day), "stage", from, std::string(kOpenStages[stage]));
+    } else if (u < kAdvanceBp[stage]) {
+      if (stage == 5) {
+        final_stage = std::string(kWonStage);
+        break;
+      }
+      ++stage;
+      add_event(event_at(day), "stage", from, std::string(kOpenStages[stage]));
+    } else {
+      final_stage = std::string(kLostStage);
+      break;
+    }
+  }
+  if (!final_stage.empty()) {
+    o.closed_on = DayString(day);
+    o.loss_reason = final_stage == kLostStage ? std::string(PickAny(r, kLossReasons)) : "";
+    if (final_stage == kWonStage) o.expected_close = o.closed_on;
+    add_event(event_at(day), "stage", std::string(kOpenStages[stage]), final_stage);
+    o.stage = final_stage;
+  } else {
+    o.stage = std::string(kOpenStages[stage]);
+    o.next_step = std::string(kStageNextSteps[stage]);
+    // Open ones expected in the past get a new date: mostly this quarter or the next.
+    const chr::year_month_day now_ymd = Civil(today);
+    const unsigned q0 = (static_cast<unsigned>(now_ymd.month()) - 1) / 3;
+    auto quarter_first = [&](unsigned quarters_ahead) {
+      const unsigned m = q0 * 3 + quarters_ahead * 3;  // months from January of this year
+      return DayNumber(chr::year_month_day{now_ymd.year() + chr::years{static_cast<int>(m / 12)},
+                                           chr::month{m % 12 + 1}, chr::day{1}});
+    };
+    if (o.expected_close < DayString(today)) {
+      const uint32_t w = r.Below(100);
+      int64_t lo = today, hi = quarter_first(1) - 1;
+      if (w >= 60) { lo = quarter_first(1); hi = quarter_first(2) - 1; }
+      if (w >= 90) { lo = quarter_first(2); hi = quarter_first(3) - 1; }
+      o.expected_close = DayString(lo + r.Below(static_cast<uint32_t>(hi - lo + 1)));
+      const int64_t last = LocalDay(out.events.back().at);
+      add_event(event_at(last + r.Below(static_cast<uint32_t>(std::max<int64_t>(today - last, 0) + 1))),
+                "update", "", o.stage);
+    }
+  }
+  // MAN: the further an opportunity got, the more likely all three are known.
+  const uint32_t base = 45 + 9 * static_cast<uint32_t>(std::min(stage, 5));
+  o.money = r.Percent(base);
+  o.authority = r.Percent(base - 10);
+  o.need = r.Percent(base + 20);
+  if (r.Percent(12)) o.notes = "客户" + std::string(c.city) + "总部统一采购，需要走招标流程。";
+  o.created_at = out.events.front().at;
+  o.updated_at = out.events.back().at;
+  o.stage_entered_at = o.created_at;
+  for (const auto& e : out.events) {
+    if (e.kind != "update") o.stage_entered_at = e.at;
+  }
+  return out;
+}
+
+DemoRep DemoDataGenerator::MakeRep(int64_t index) const {
+  Rng r(seed_, index, kStreamRep);
+  DemoRep rep;
+  char login[32];
+  std::snprintf(login, sizeof login, "rep.%04lld", static_cast<long long>(index + 1));
+  rep.login = login;
+  rep.display_name = MakePersonName(r, r.Percent(45)).Han();
+  rep.team = std::string(kRepTeams[static_cast<size_t>(index) % std::size(kRepTeams)]);
+  return rep;
+}
+
+int64_t DemoDataGenerator::TargetFor(int64_t rep_key, std::string_view quarter, int64_t funnel) const {
+  uint64_t h = 0;
+  for (char ch : quarter) h = h * 131 + static_cast<unsigned char>(ch);
+  Rng r(seed_ ^ h, rep_key, kStreamTarget);
+  constexpr int64_t kStep = 10000 * 100;  // 1 万元 in fen
+  const int64_t scaled = funnel / 100 * r.Between(85, 125);
+  return std::max<int64_t>(10 * kStep, (scaled + kStep - 1) / kStep * kStep);
+}
+
+std::vector<Instalment> DemoDataGenerator::PaymentPlan(const Opportunity& won) const {
+  Rng r(seed_, won.id, kStreamPayment);
+  const int n = r.Between(2, 4);
+  static constexpr int kShares[3][4] = {{50, 50, 0, 0}, {30, 40, 30, 0}, {30, 30, 30, 10}};
+  static constexpr std::string_view kNotes[4] = {"首付款", "到货款", "验收款", "质保金"};
+  std::vector<Instalment> plan;
+  const std::string start = won.closed_on.empty() ? won.expected_close : won.closed_on;
+  int64_t left = won.amount;
+  for (int k = 0; k < n; ++k) {
+    Instalment i;
+    i.opportunity_id = won.id > 0 ? std::optional<int64_t>(won.id) : std::nullopt;
+    i.due_on = AddDays(start, 10 + 30 * k);
+    i.amount = k + 1 == n ? left : won.amount * kShares[n - 2][k] / 100;
+    left -= i.amount;
+    i.note = std::string(kNotes[k]);
+    if (i.amount > 0) plan.push_back(std::move(i));
+  }
+  return plan;
+}
+
+std::vector<Receipt> DemoDataGenerator::Receipts(const Opportunity& won, const std::vector<Instalment>& plan,
+                                                 std::string_view today) const {
+  Rng r(seed_, won.id, kStreamPayment + 100);
+  static constexpr std::string_view kMethods[] = {"bank_transfer", "bank_transfer", "bank_transfer",
+                                                  "cheque", "alipay", "wechat_pay"};
+  std::vector<Receipt> receipts;
+  for (const Instalment& i : plan) {
+    const int late = r.Percent(30) ? r.Between(1, 40) : -r.Between(0, 5);
+    const std::string paid_on = AddDays(i.due_on, late);
+    if (paid_on > today) break;  // not paid yet: due, or overdue
+    Receipt rc;
+    rc.opportunity_id = i.opportunity_id;
+    rc.received_on = paid_on;
+    // Now and then a customer pays part of an instalment and stops there.
+    const bool partial = r.Percent(8);
+    rc.amount = partial ? std::max<int64_t>(1, i.amount / 2) : i.amount;
+    rc.method = std::string(PickAny(r, kMethods));
+    rc.note = std::string(i.note);
+    receipts.push_back(std::move(rc));
+    if (partial) break;
+  }
+  return receipts;
 }
 
 }  // namespace guanxi

@@ -1,5 +1,7 @@
 // Deterministic demo data: plausible Chinese customers (organisations and
-// individuals) with contacts, for first-login demos and benchmarks.
+// individuals) with contacts, and the sales side around them (a product
+// catalogue, orders, opportunities with stage histories, sales reps, targets
+// and payment plans), for first-login demos and benchmarks.
 //
 //   DemoDataGenerator gen;                       // default seed
 //   DemoCustomer d = gen.Make(42);               // always the same 42nd customer
@@ -13,10 +15,14 @@
 // generator is immutable after construction.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/customer.h"
+#include "domain/sales.h"
 
 namespace guanxi {
 
@@ -24,6 +30,48 @@ struct DemoCustomer {
   Customer customer;
   std::vector<Contact> contacts;  // customer_id left 0; individuals have none
 };
+
+// One order of a demo customer. order.customer_id, owner_user_id and the lines'
+// product_id are left unset (the caller maps them); order.external_id is the
+// customer's external id plus a purchase number ("DEMO-00000042-003"), unique.
+struct DemoOrder {
+  Order order;
+  std::vector<size_t> line_products;  // index into DemoProducts() of each line
+};
+
+// The purchase model of Orders(): a rate scale found by PlanOrders.
+struct DemoOrderPlan {
+  uint32_t scale_pct = 100;  // purchase rates ×, churn ÷ this percentage
+};
+
+// One opportunity with its history. customer_id, owner_user_id and contact_id
+// are left unset, as are the events' opportunity_id, user_id, user_login and
+// owner_user_id: the caller maps customer_index to its customer and owner.
+struct DemoOpportunity {
+  int64_t customer_index = 0;
+  Opportunity opportunity;
+  std::vector<OpportunityEvent> events;  // oldest first: create, then stage/update moves
+};
+
+// A sales rep beyond the fixed demo users, for data sets with many owners.
+struct DemoRep {
+  std::string login;         // "rep.0001"
+  std::string display_name;  // a Chinese name
+  std::string team;          // a regional sales team ("华北销售部")
+};
+
+// The product catalogue the demo sells: office equipment, consumables,
+// furniture, software and service contracts. Fixed (independent of the seed);
+// every entry passes NormalizeProduct unchanged (ids and times left 0).
+const std::vector<Product>& DemoProducts();
+
+// The external id of the index-th demo customer: "DEMO-00000042".
+std::string DemoCustomerExternalId(int64_t index);
+
+// The orders import CSV (docs/sales-api.md): the header line, and the rows of
+// one order (one row per line, amounts in yuan, ordered_at as ISO 8601 UTC).
+std::string_view DemoOrderCsvHeader();
+void AppendDemoOrderCsv(std::string& out, const std::string& customer_external_id, const DemoOrder& d);
 
 class DemoDataGenerator {
  public:
@@ -41,6 +89,46 @@ class DemoDataGenerator {
   // `now` (more recent times more likely, on working hours in Asia/Shanghai,
   // mostly on weekdays). Deterministic for (seed, index, now); never after `now`.
   UnixSeconds CreatedAt(int64_t index, UnixSeconds now) const;
+
+  // ---- sales ----
+
+  // The purchase plan giving about `orders_per_customer` orders per customer on
+  // average over customers created by CreatedAt(·, now) (calibrated on a fixed
+  // sample of customers, so deterministic).
+  DemoOrderPlan PlanOrders(double orders_per_customer, UnixSeconds now) const;
+
+  // The orders of the index-th customer (created at `created_at`) up to `now`,
+  // oldest first: customers fall into purchase segments (never, one-off,
+  // occasional, regular, frequent, wholesale) with their own purchase rate and a
+  // chance to churn after each purchase (as BG/NBD assumes), a favourite product
+  // they re-order, and a seasonal rhythm (Spring Festival dip, 618, Double 11,
+  // year end). Each order passes NormalizeOrder once customer_id is set.
+  std::vector<DemoOrder> Orders(int64_t index, UnixSeconds created_at, UnixSeconds now,
+                                const DemoOrderPlan& plan) const;
+
+  // The index-th opportunity among customers 0..customer_count-1 (mostly
+  // organisations), created within the ~13 months before `now` (not before its
+  // customer) and moved through the default stages over weeks: older ones are
+  // won or lost (with a loss reason), some moved back a stage; open ones mostly
+  // expect to close in the current or next quarter. Passes NormalizeOpportunity
+  // once customer_id is set; events are consistent with the final state.
+  DemoOpportunity MakeOpportunity(int64_t index, int64_t customer_count, UnixSeconds now) const;
+
+  // The index-th extra sales rep (index >= 0).
+  DemoRep MakeRep(int64_t index) const;
+
+  // A quarterly target for a rep whose funnel for the quarter (won + open
+  // weighted by the default win rates, in fen) is `funnel`: 85..125 % of it,
+  // rounded up to 10,000 yuan, at least 100,000 yuan. Deterministic per
+  // (seed, rep key, quarter).
+  int64_t TargetFor(int64_t rep_key, std::string_view quarter, int64_t funnel) const;
+
+  // A payment plan for a won opportunity: two to four instalments from its
+  // close day, summing to its amount; and the receipts paid on it by `today`
+  // (the older instalments paid in full, sometimes late or in part).
+  std::vector<Instalment> PaymentPlan(const Opportunity& won) const;
+  std::vector<Receipt> Receipts(const Opportunity& won, const std::vector<Instalment>& plan,
+                                std::string_view today) const;
 
   uint64_t seed() const { return seed_; }
 

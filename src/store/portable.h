@@ -18,13 +18,17 @@ struct PortableTable {
   std::string name;
   std::vector<std::string> columns;
   std::vector<OrderKey> order_by;  // rows are exported in this order
+  // The migrations seed rows into this table (stage, sales_setting): an import
+  // deletes them before loading the first chunk of the table.
+  bool seeded = false;
 };
 
 // The ORDER BY list of a table, as SQLite writes it (text compares as bytes).
 std::string OrderByColumns(const PortableTable& t);
 
 // In load order (a table comes after those it refers to, except team's manager,
-// which refers to app_user: loads defer foreign-key checks to commit).
+// which refers to app_user, and buying_centre_member's reports_to, which refers
+// to its own table: loads defer foreign-key checks to commit).
 const std::vector<PortableTable>& PortableTableDefs();
 const PortableTable* FindPortableTable(const std::string& name);
 std::string JoinColumns(const std::vector<std::string>& columns);

@@ -12,6 +12,7 @@
 
 #include "domain/customer.h"
 #include "domain/phone.h"
+#include "domain/sales.h"
 
 namespace guanxi {
 namespace {
@@ -324,6 +325,253 @@ TEST(DemoData, CreatedAtSpreadsOverThePastThreeYears) {
   EXPECT_GT(newest, now - 7 * kDay);
   EXPECT_GT(last_year, kSample / 3);  // more recent customers
   EXPECT_LT(weekend, kSample / 10);   // mostly working days
+}
+
+
+// ---- sales ---------------------------------------------------------------------
+
+constexpr UnixSeconds kSalesNow = 1'795'996'800;  // 2026-11-30 08:00 +08:00
+
+std::string Describe(const DemoOrder& d) {
+  const Order& o = d.order;
+  std::string s = o.external_id + " at=" + std::to_string(o.ordered_at) + " channel=" +
+                  std::string(ToString(o.channel)) + " status=" + std::string(ToString(o.status)) +
+                  " total=" + std::to_string(o.total);
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    s += " [" + std::to_string(d.line_products[i]) + " " + o.lines[i].description + " x" +
+         std::to_string(o.lines[i].quantity) + " @" + std::to_string(o.lines[i].unit_price) + "]";
+  }
+  return s;
+}
+
+std::string Describe(const DemoOpportunity& d) {
+  const Opportunity& o = d.opportunity;
+  std::string s = "customer#" + std::to_string(d.customer_index) + " " + o.title + " amount=" +
+                  std::to_string(o.amount) + " stage=" + o.stage + " close=" + o.expected_close +
+                  " closed_on=" + o.closed_on + " loss=" + o.loss_reason + " man=" +
+                  AdviseMan(o.money, o.authority, o.need).code + " competitor=" + o.competitor +
+                  " next=" + o.next_step + " entered=" + std::to_string(o.stage_entered_at);
+  for (const auto& e : d.events) {
+    s += "\n  " + std::to_string(e.at) + " " + e.kind + " " + e.from_stage + "->" + e.to_stage + " " +
+         std::to_string(e.amount) + " " + e.expected_close;
+  }
+  return s;
+}
+
+std::vector<DemoOrder> OrdersOf(const DemoDataGenerator& gen, int64_t i, const DemoOrderPlan& plan) {
+  return gen.Orders(i, gen.CreatedAt(i, kSalesNow), kSalesNow, plan);
+}
+
+TEST(DemoSales, ProductsPassValidationAndHaveUniqueCodes) {
+  std::set<std::string> codes;
+  for (const Product& p : DemoProducts()) {
+    Product copy = p;
+    ASSERT_TRUE(NormalizeProduct(copy).ok()) << p.code;
+    EXPECT_EQ(copy.code, p.code);
+    EXPECT_EQ(copy.name, p.name);
+    EXPECT_GT(p.list_price, 0);
+    EXPECT_TRUE(codes.insert(p.code).second) << p.code;
+  }
+  EXPECT_GE(codes.size(), 20u);
+}
+
+TEST(DemoSales, OrdersAreDeterministicAndValid) {
+  const DemoDataGenerator gen;
+  const DemoOrderPlan plan = gen.PlanOrders(10.0, kSalesNow);
+  EXPECT_EQ(plan.scale_pct, gen.PlanOrders(10.0, kSalesNow).scale_pct);
+  std::set<std::string> ids;
+  for (int64_t i : {5, 0, 77, 5, 123456}) {
+    const auto a = OrdersOf(gen, i, plan), b = OrdersOf(DemoDataGenerator(), i, plan);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t k = 0; k < a.size(); ++k) EXPECT_EQ(Describe(a[k]), Describe(b[k]));
+  }
+  for (int64_t i = 0; i < 2000; ++i) {
+    const UnixSeconds created = gen.CreatedAt(i, kSalesNow);
+    UnixSeconds previous = 0;
+    for (const DemoOrder& d : gen.Orders(i, created, kSalesNow, plan)) {
+      Order o = d.order;
+      o.customer_id = 1;
+      const Order before = o;
+      ASSERT_TRUE(NormalizeOrder(o).ok()) << Describe(d) << " " << NormalizeOrder(o).ToString();
+      EXPECT_EQ(o.total, before.total) << Describe(d);
+      ASSERT_EQ(d.line_products.size(), o.lines.size());
+      ASSERT_FALSE(o.lines.empty());
+      for (size_t k = 0; k < o.lines.size(); ++k) {
+        EXPECT_EQ(o.lines[k].description, DemoProducts()[d.line_products[k]].name);
+        EXPECT_LE(o.lines[k].unit_price, DemoProducts()[d.line_products[k]].list_price);
+      }
+      EXPECT_GE(o.ordered_at, created);
+      EXPECT_LE(o.ordered_at, kSalesNow);
+      EXPECT_GE(o.ordered_at, previous);
+      previous = o.ordered_at;
+      EXPECT_TRUE(StartsWith(o.external_id, gen.Make(i).customer.external_id + "-")) << o.external_id;
+      EXPECT_TRUE(ids.insert(o.external_id).second) << o.external_id;
+    }
+  }
+}
+
+TEST(DemoSales, PlanHitsTheMeanAndBehaviourIsRealistic) {
+  const DemoDataGenerator gen;
+  const DemoOrderPlan plan = gen.PlanOrders(10.0, kSalesNow);
+  // A sample the plan was not calibrated on.
+  constexpr int64_t kFirst = 500000, kCount = 4000;
+  int64_t orders = 0, buyers = 0, repeat = 0, lapsed = 0, refunded = 0, multi_line = 0;
+  std::map<unsigned, int64_t> by_month;
+  for (int64_t i = kFirst; i < kFirst + kCount; ++i) {
+    const auto v = OrdersOf(gen, i, plan);
+    orders += static_cast<int64_t>(v.size());
+    if (v.empty()) continue;
+    ++buyers;
+    if (v.size() >= 2) {
+      ++repeat;
+      // Churned: bought repeatedly, then not for the last year.
+      if (kSalesNow - v.back().order.ordered_at > 365 * 86400) ++lapsed;
+    }
+    for (const auto& d : v) {
+      refunded += d.order.status == OrderStatus::kRefunded;
+      multi_line += d.order.lines.size() > 1;
+      const int64_t local_day = (d.order.ordered_at + 8 * 3600) / 86400;
+      const auto ymd = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{local_day}}};
+      ++by_month[static_cast<unsigned>(ymd.month())];
+    }
+  }
+  const double mean = static_cast<double>(orders) / kCount;
+  EXPECT_GT(mean, 9.0);
+  EXPECT_LT(mean, 11.0);
+  EXPECT_GT(buyers, kCount * 65 / 100);  // about a fifth never bought
+  EXPECT_LT(buyers, kCount * 90 / 100);
+  EXPECT_GT(repeat, buyers / 2);
+  EXPECT_GT(lapsed, repeat / 20);
+  EXPECT_GT(refunded, 0);
+  EXPECT_GT(multi_line, orders / 10);
+  EXPECT_GT(by_month[11], by_month[2] * 3 / 2);  // Double 11 vs Spring Festival
+}
+
+TEST(DemoSales, OpportunitiesAreDeterministicConsistentAndValid) {
+  const DemoDataGenerator gen;
+  constexpr int64_t kCustomers = 1'000'000, kCount = 3000;
+  EXPECT_EQ(Describe(gen.MakeOpportunity(42, kCustomers, kSalesNow)),
+            Describe(DemoDataGenerator().MakeOpportunity(42, kCustomers, kSalesNow)));
+  const std::string today = BusinessDay(kSalesNow);
+  const Quarter q = QuarterOf(today);
+  const Quarter next = QuarterOf(AddDays(q.last_day, 1));
+  std::map<std::string, int> by_stage;
+  int open = 0, open_soon = 0, moved_back = 0, organisations = 0;
+  for (int64_t i = 0; i < kCount; ++i) {
+    const DemoOpportunity d = gen.MakeOpportunity(i, kCustomers, kSalesNow);
+    Opportunity o = d.opportunity;
+    o.customer_id = 1;
+    ASSERT_TRUE(NormalizeOpportunity(o).ok()) << Describe(d);
+    EXPECT_EQ(o.title, d.opportunity.title);
+    ASSERT_GE(d.customer_index, 0);
+    ASSERT_LT(d.customer_index, kCustomers);
+    organisations += gen.Make(d.customer_index).customer.kind == CustomerKind::kOrganization;
+    EXPECT_GE(o.created_at, gen.CreatedAt(d.customer_index, kSalesNow) - 86400);
+    ++by_stage[o.stage];
+    // The history: a create, then moves that chain up to the current stage.
+    ASSERT_FALSE(d.events.empty());
+    EXPECT_EQ(d.events.front().kind, "create");
+    EXPECT_EQ(d.events.front().at, o.created_at);
+    EXPECT_EQ(d.events.back().at, o.updated_at);
+    std::string stage = d.events.front().to_stage;
+    for (size_t k = 1; k < d.events.size(); ++k) {
+      const OpportunityEvent& e = d.events[k];
+      EXPECT_GE(e.at, d.events[k - 1].at) << Describe(d);
+      EXPECT_LE(e.at, kSalesNow);
+      if (e.kind == "stage") {
+        EXPECT_EQ(e.from_stage, stage) << Describe(d);
+        moved_back += e.from_stage > "" && e.to_stage < e.from_stage && e.to_stage != "lost" &&
+                      e.from_stage != "won";
+      } else {
+        EXPECT_EQ(e.kind, "update");
+      }
+      stage = e.to_stage;
+    }
+    EXPECT_EQ(stage, o.stage) << Describe(d);
+    EXPECT_EQ(d.events.back().expected_close, o.expected_close) << Describe(d);
+    if (o.stage == "won" || o.stage == "lost") {
+      EXPECT_TRUE(IsValidDate(o.closed_on)) << Describe(d);
+      EXPECT_LE(o.closed_on, today);
+      EXPECT_EQ(o.loss_reason.empty(), o.stage == "won") << Describe(d);
+    } else {
+      ++open;
+      EXPECT_TRUE(o.closed_on.empty());
+      EXPECT_GE(o.expected_close, today) << Describe(d);
+      if (o.expected_close <= next.last_day) ++open_soon;
+      EXPECT_FALSE(o.next_step.empty());
+    }
+  }
+  EXPECT_GT(organisations, kCount * 95 / 100);
+  EXPECT_GT(open, kCount / 6);
+  EXPECT_LT(open, kCount * 2 / 3);
+  EXPECT_GT(open_soon, open * 8 / 10);  // most open ones close this quarter or the next
+  EXPECT_GT(by_stage["won"], kCount / 20);
+  EXPECT_GT(by_stage["lost"], by_stage["won"]);
+  for (const auto& st : DefaultStages()) EXPECT_GT(by_stage[st.key], 0) << st.key;
+  EXPECT_GT(moved_back, 0);
+}
+
+TEST(DemoSales, RepsTargetsAndPaymentPlans) {
+  const DemoDataGenerator gen;
+  const DemoRep a = gen.MakeRep(0), b = gen.MakeRep(1);
+  EXPECT_EQ(a.login, "rep.0001");
+  EXPECT_EQ(gen.MakeRep(0).display_name, a.display_name);
+  EXPECT_NE(a.team, b.team);
+  EXPECT_FALSE(a.display_name.empty());
+
+  const int64_t t = gen.TargetFor(7, "2026Q4", 123'456'789);
+  EXPECT_EQ(t, gen.TargetFor(7, "2026Q4", 123'456'789));
+  EXPECT_EQ(t % 1'000'000, 0);  // whole 万元
+  EXPECT_GE(t, int64_t{123'456'789} * 85 / 100);
+  EXPECT_LE(t, int64_t{123'456'789} * 125 / 100 + 1'000'000);
+  EXPECT_EQ(gen.TargetFor(7, "2026Q4", 0), 10'000'000);
+
+  for (int64_t i = 0; i < 300; ++i) {
+    Opportunity won;
+    won.id = i + 1;
+    won.amount = 1'234'500 + i * 99'900;
+    won.stage = "won";
+    won.closed_on = AddDays("2026-06-01", static_cast<int>(i));
+    won.expected_close = won.closed_on;
+    const std::vector<Instalment> plan = gen.PaymentPlan(won);
+    ASSERT_GE(plan.size(), 2u);
+    int64_t sum = 0;
+    for (Instalment in : plan) {
+      ASSERT_TRUE(NormalizeInstalment(in).ok());
+      EXPECT_EQ(in.opportunity_id, won.id);
+      EXPECT_GE(in.due_on, won.closed_on);
+      sum += in.amount;
+    }
+    EXPECT_EQ(sum, won.amount);
+    int64_t received = 0;
+    for (Receipt r : gen.Receipts(won, plan, "2026-12-01")) {
+      ASSERT_TRUE(NormalizeReceipt(r).ok()) << r.method;
+      EXPECT_LE(r.received_on, "2026-12-01");
+      received += r.amount;
+    }
+    EXPECT_LE(received, won.amount);
+  }
+}
+
+TEST(DemoSales, OrderCsvRowsFollowTheImportFormat) {
+  const DemoDataGenerator gen;
+  DemoOrder d;
+  d.order.external_id = "DEMO-00000001-001";
+  d.order.ordered_at = 1'796'083'200;  // 2026-12-01T00:00:00Z
+  d.order.channel = OrderChannel::kWechat;
+  d.order.status = OrderStatus::kPaid;
+  OrderLine l1{std::nullopt, "x", 3, 12500, 0};
+  OrderLine l2{std::nullopt, "y", 1, 45905, 0};
+  d.order.lines = {l1, l2};
+  d.order.total = 3 * 12500 + 45905;
+  d.line_products = {11, 9};
+  std::string out;
+  AppendDemoOrderCsv(out, "DEMO-00000001", d);
+  EXPECT_EQ(out,
+            "DEMO-00000001,DEMO-00000001-001,2026-12-01T00:00:00Z,834.05,GX-PPR-01,3,125.00,wechat,paid\n"
+            "DEMO-00000001,DEMO-00000001-001,2026-12-01T00:00:00Z,834.05,GX-TNR-01,1,459.05,wechat,paid\n");
+  EXPECT_EQ(DemoOrderCsvHeader(),
+            "customer_external_id,order_id,ordered_at,amount,product_code,quantity,unit_price,channel,status\n");
 }
 
 }  // namespace

@@ -9,11 +9,20 @@ import { RefDataProvider } from './data';
 import { useI18n } from './i18n';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { LoginPage } from './pages/LoginPage';
+import { ReceivablesNavLink } from './sales/OverdueBadge';
 
 const CustomerListPage = lazy(() => import('./pages/CustomerListPage'));
 const CustomerDetailPage = lazy(() => import('./pages/CustomerDetailPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
+const PipelinePage = lazy(() => import('./pages/PipelinePage'));
+const OpportunityPage = lazy(() => import('./pages/OpportunityPage'));
+const SalesDashboardPage = lazy(() => import('./pages/SalesDashboardPage'));
+const TargetsPage = lazy(() => import('./pages/TargetsPage'));
+const OrdersPage = lazy(() => import('./pages/OrdersPage'));
+const ProductsPage = lazy(() => import('./pages/ProductsPage'));
+const ReceivablesPage = lazy(() => import('./pages/ReceivablesPage'));
+const StageSettingsPage = lazy(() => import('./pages/StageSettingsPage'));
 
 // Colours chosen for WCAG AA contrast on white (antd's defaults for links,
 // secondary text and danger are below 4.5:1).
@@ -43,6 +52,14 @@ export function App() {
             <Route path="/customers" element={<Lazy><CustomerListPage /></Lazy>} />
             <Route path="/customers/:id" element={<Lazy><CustomerDetailPage /></Lazy>} />
             <Route path="/admin" element={<Lazy><AdminPage /></Lazy>} />
+            <Route path="/pipeline" element={<Lazy><PipelinePage /></Lazy>} />
+            <Route path="/opportunities/:id" element={<Lazy><OpportunityPage /></Lazy>} />
+            <Route path="/sales" element={<Lazy><SalesDashboardPage /></Lazy>} />
+            <Route path="/targets" element={<Lazy><TargetsPage /></Lazy>} />
+            <Route path="/orders" element={<Lazy><OrdersPage /></Lazy>} />
+            <Route path="/products" element={<Lazy><ProductsPage /></Lazy>} />
+            <Route path="/receivables" element={<Lazy><ReceivablesPage /></Lazy>} />
+            <Route path="/settings/stages" element={<Lazy><StageSettingsPage /></Lazy>} />
             <Route path="/account" element={<Lazy><AccountPage /></Lazy>} />
             <Route path="*" element={<NotFound />} />
           </Route>
@@ -102,10 +119,24 @@ function AppLayout() {
   const user = useUser();
   const location = useLocation();
   const navigate = useNavigate();
-  const section = '/' + (location.pathname.split('/')[1] || 'customers');
+  const first = location.pathname.split('/')[1] || 'customers';
+  const section = '/' + (first === 'opportunities' ? 'pipeline' : first);
 
   const items = [
     { key: '/customers', label: <Link to="/customers">{t('nav.customers')}</Link> },
+    { key: '/pipeline', label: <Link to="/pipeline">{t('nav.pipeline')}</Link> },
+    { key: '/sales', label: <Link to="/sales">{t('nav.sales')}</Link> },
+    { key: '/orders', label: <Link to="/orders">{t('nav.orders')}</Link> },
+    { key: '/receivables', label: <ReceivablesNavLink /> },
+    {
+      key: 'sales-setup',
+      label: t('nav.salesSetup'),
+      children: [
+        { key: '/products', label: <Link to="/products">{t('nav.products')}</Link> },
+        ...(user.role === 'admin' || user.role === 'manager' ? [{ key: '/targets', label: <Link to="/targets">{t('nav.targets')}</Link> }] : []),
+        ...(user.role === 'admin' ? [{ key: '/settings', label: <Link to="/settings/stages">{t('nav.stages')}</Link> }] : []),
+      ],
+    },
     ...(user.role === 'admin' ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),
     { key: '/account', label: <Link to="/account">{t('nav.account')}</Link> },
   ];

@@ -40,6 +40,8 @@ export interface ApiResponse<T> {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A non-JSON body (e.g. text/csv), sent as is. */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
   /** Do not call the unauthorized handler on 401 (login, session probe). */
   quiet401?: boolean;
@@ -51,7 +53,10 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
   let body: string | undefined;
-  if (opts.body !== undefined) {
+  if (opts.text !== undefined) {
+    headers['content-type'] = opts.text.contentType;
+    body = opts.text.body;
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -84,6 +89,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts).then((r) => r.data),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }).then((r) => r.data),
+  put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }).then((r) => r.data),
   patch: <T>(path: string, body: unknown, version: number, opts?: RequestOptions) =>
     request<T>('PATCH', path, { ...opts, body, headers: { ...opts?.headers, 'if-match': `"${version}"` } }).then((r) => r.data),
   del: (path: string, opts?: RequestOptions) => request<null>('DELETE', path, opts).then(() => undefined),

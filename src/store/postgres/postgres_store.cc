@@ -23,6 +23,7 @@
 #include "store/portable.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
+#include "store/postgres/sales_impl.h"
 #include "store/postgres/sales_store.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -302,6 +303,8 @@ class PostgresStore final : public Store {
   Status DeleteCustomer(int64_t id, AuditEntry audit) override {
     return Tx([&](Connection& db) -> Status {
       GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, id, true));
+      // Its orders go with it (ON DELETE CASCADE), and their out-of-funnel sums.
+      GX_RETURN_IF_ERROR(RemoveCustomerSalesDay(db, id));
       GX_RETURN_IF_ERROR(db.Query("DELETE FROM customer WHERE id = $1", Params().Add(id)).status());
       audit.entity_id = id;
       audit.before = CustomerToJson(old);
@@ -849,7 +852,9 @@ class PostgresStore final : public Store {
                                     Params().Add(name).Add(definition)).status());
       }
       // Identity columns continue after the copied ids.
-      for (const char* table : {"team", "app_user", "api_token", "customer", "contact", "audit_log"}) {
+      for (const char* table : {"team", "app_user", "api_token", "customer", "contact", "audit_log", "product",
+                                "opportunity", "opportunity_event", "sales_order", "sales_target", "instalment",
+                                "receipt", "playbook_entry", "buying_centre_member"}) {
         GX_RETURN_IF_ERROR(db.Exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
                                    "', 'id'), GREATEST((SELECT max(id) FROM " + table + "), 1), "
                                    "(SELECT max(id) IS NOT NULL FROM " + table + "))"));
@@ -908,7 +913,7 @@ class PostgresStore final : public Store {
   // --- maintenance ---
   Result<std::string> IntegrityCheck() override {
     // PostgreSQL checks its own pages (checksums, WAL); what can drift is what
-    // this code keeps in step: tag rows and the search columns.
+    // this code keeps in step: tag rows, the search columns and sales_day.
     GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
     std::vector<std::string> problems;
     GX_ASSIGN_OR_RETURN(auto tags, db->Query(
@@ -923,6 +928,20 @@ class PostgresStore final : public Store {
     if (tags.row(0).Int(0) != 0) {
       problems.push_back("customer_tag: " + std::to_string(tags.row(0).Int(0)) +
                          " rows disagree with customer.tags");
+    }
+    // sales_day is kept with every order write: derive it afresh and compare.
+    GX_ASSIGN_OR_RETURN(auto days, db->Query(
+        "WITH t AS (SELECT COALESCE((SELECT value::bigint FROM sales_setting "
+        "  WHERE key = 'out_of_funnel_threshold'), 0) AS v), "
+        "d AS (SELECT COALESCE(owner_user_id, 0) AS owner_user_id, " + pg_sales::BusinessDaySql("ordered_at") +
+        "  AS day, sum(total) AS s, count(*) AS n FROM sales_order, t WHERE opportunity_id IS NULL "
+        "  AND status IN ('placed', 'paid') AND total < t.v GROUP BY 1, 2), "
+        "k AS (SELECT owner_user_id, day, out_of_funnel AS s, out_of_funnel_count AS n FROM sales_day) "
+        "SELECT count(*) FROM ((SELECT * FROM d EXCEPT SELECT * FROM k) UNION ALL "
+        " (SELECT * FROM k EXCEPT SELECT * FROM d)) x"));
+    if (days.row(0).Int(0) != 0) {
+      problems.push_back("sales_day: " + std::to_string(days.row(0).Int(0)) +
+                         " rows disagree with the orders");
     }
     // Re-derive the search columns of every customer and compare, in batches.
     int64_t after = 0;

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -24,7 +25,9 @@
 #include "store/portable.h"
 #include "store/rows.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sales_internal.h"
 #include "store/sqlite/sales_store.h"
+#include "store/sqlite/store_internal.h"
 #include "store/sqlite/write_queue.h"
 #include "store/store.h"
 
@@ -33,24 +36,9 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
+using sqlite::BindAll;
+using sqlite::InsertAudit;
 using namespace store_rows;
-
-void BindAll(Statement& st, const std::vector<SqlValue>& values) {
-  for (const auto& v : values) {
-    if (std::holds_alternative<int64_t>(v)) st.Bind(std::get<int64_t>(v));
-    else if (std::holds_alternative<std::string>(v)) st.Bind(std::get<std::string>(v));
-    else st.BindBlob(std::get<SqlBlob>(v).bytes);
-  }
-}
-
-Status InsertAudit(Connection& db, const AuditEntry& a) {
-  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "INSERT INTO audit_log(at, user_id, user_login, entity, entity_id, action, before_json, "
-      "after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(a.at).Bind(a.user_id).Bind(a.user_login).Bind(a.entity).Bind(a.entity_id)
-      .Bind(a.action).Bind(a.before).Bind(a.after);
-  return st.Run();
-}
 
 // The FTS5 index, written explicitly and last in each change (see 0001_init.sql).
 Status FtsInsert(Connection& db, int64_t id, const std::string& search_text) {
@@ -244,6 +232,8 @@ class SqliteStore final : public Store {
       GX_ASSIGN_OR_RETURN(Customer old, SelectCustomer(db, id));
       GX_ASSIGN_OR_RETURN(std::string old_search_text, SelectSearchText(db, id));
       GX_RETURN_IF_ERROR(DeleteGrams(db, id, ShortGrams(old_search_text)));
+      // Its orders go with it (ON DELETE CASCADE), and their out-of-funnel sums.
+      GX_RETURN_IF_ERROR(sqlite::AdjustSalesDay(db, "customer_id = ?", id, -1));
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare("DELETE FROM customer WHERE id = ?"));
       st.Bind(id);
       GX_RETURN_IF_ERROR(st.Run());
@@ -846,10 +836,14 @@ class SqliteStore final : public Store {
       return Status::FailedPrecondition("the destination already holds data; copy into an empty database");
     }
     GX_RETURN_IF_ERROR(db.Exec("PRAGMA defer_foreign_keys = ON"));
+    std::set<std::string> cleared;
     for (;;) {
       GX_ASSIGN_OR_RETURN(std::optional<TableRows> chunk, next());
       if (!chunk) break;
       GX_RETURN_IF_ERROR(CheckPortableChunk(chunk->table, chunk->columns));
+      if (FindPortableTable(chunk->table)->seeded && cleared.insert(chunk->table).second) {
+        GX_RETURN_IF_ERROR(db.Exec("DELETE FROM " + chunk->table));
+      }
       if (chunk->table == "customer") {
         for (const auto& values : chunk->rows) {
           Customer c = ReadCustomer(TextRow(values));

@@ -1,6 +1,7 @@
 // Every visible string of the UI, in Simplified Chinese (the default) and English.
 // `zh` is the source of truth; `en` must have exactly the same keys (the type says so).
 // Placeholders are written {name} and filled by t(key, { name }).
+import { salesEn, salesZh } from './salesDict';
 
 export const zh = {
   // product and header
@@ -305,6 +306,7 @@ export const zh = {
   'enum.entity.user': '用户',
   'enum.entity.team': '团队',
   'enum.entity.token': 'API 令牌',
+  ...salesZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -601,4 +603,5 @@ export const en: Dictionary = {
   'enum.entity.user': 'User',
   'enum.entity.team': 'Team',
   'enum.entity.token': 'API token',
+  ...salesEn,
 };

@@ -19,7 +19,16 @@ export type Vocabulary =
   | 'personality'
   | 'care_date_kind'
   | 'action'
-  | 'entity';
+  | 'entity'
+  | 'situation'
+  | 'playbook_kind'
+  | 'buying_role'
+  | 'attitude'
+  | 'instalment_status'
+  | 'payment_method'
+  | 'order_status'
+  | 'channel'
+  | 'scope';
 
 export type Vars = Record<string, string | number>;
 

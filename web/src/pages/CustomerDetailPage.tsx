@@ -9,6 +9,7 @@ import { canDeleteCustomers, canWriteCustomers, useUser } from '../auth';
 import { ContactsCard } from '../components/ContactsCard';
 import { EditCustomerDrawer } from '../components/CustomerDrawers';
 import { errorMessage } from '../errors';
+import { CustomerSalesCards } from '../sales/CustomerSalesCards';
 import { useI18n } from '../i18n';
 import type { Customer } from '../types';
 
@@ -203,6 +204,7 @@ export default function CustomerDetailPage() {
       </Card>
 
       <ContactsCard customerId={c.id} writable={writable} />
+      <CustomerSalesCards customerId={c.id} customerName={c.name} writable={writable && !c.archived} />
 
       {writable && (
         <EditCustomerDrawer
