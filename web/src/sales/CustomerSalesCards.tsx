@@ -1,7 +1,7 @@
 // The customer page's sales cards: the customer's opportunities (with a create
 // button) and its orders.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, qs } from '../api';
@@ -67,7 +67,7 @@ export function CustomerSalesCards({ customerId, customerName, writable }: { cus
           pagination={false}
           dataSource={opps ?? []}
           loading={opps === null && !error}
-          locale={{ emptyText: t('opp.none') }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opp.none')} /> }}
           columns={[
             { title: t('opp.title'), key: 'title', render: (_, o) => <Link to={`/opportunities/${o.id}`}>{o.title}</Link> },
             { title: t('opp.stage'), key: 'stage', render: (_, o) => <Tag color={OPP_STATUS_COLOURS[o.status]}>{stages.name(o.stage) || o.stage_name}</Tag> },

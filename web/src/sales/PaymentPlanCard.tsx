@@ -1,7 +1,7 @@
 // Payment plan (instalments with status) and receipts of a won opportunity or an
 // order: edit the plan (PUT), record a receipt (POST), delete a receipt.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { ApiError, api } from '../api';
 import { FormErrorAlert } from '../components/FormErrors';
@@ -133,7 +133,7 @@ export function PaymentPlanCard({ owner, writable }: { owner: string; writable: 
             size="small"
             pagination={false}
             dataSource={plan.instalments}
-            locale={{ emptyText: t('pay.noPlan') }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('pay.noPlan')} /> }}
             columns={[
               { title: t('pay.dueOn'), dataIndex: 'due_on' },
               { title: t('pay.amount'), key: 'amount', align: 'right', render: (_, i) => formatFen(i.amount) },
