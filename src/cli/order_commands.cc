@@ -44,7 +44,12 @@ int OrdersImport(const Args& a) {
     if (n == 0 && std::ferror(in)) read_error = true;
     return n;
   };
-  auto outcome = orders.ImportOrders(Principal::System(), source);
+  int64_t size_bytes = 0;
+  if (in != stdin && std::fseek(in, 0, SEEK_END) == 0) {
+    size_bytes = std::ftell(in);
+    std::rewind(in);
+  }
+  auto outcome = orders.ImportOrders(Principal::System(), source, size_bytes < 0 ? 0 : size_bytes);
   if (in != stdin) std::fclose(in);
   store->Close();
   if (read_error) {

@@ -257,7 +257,7 @@ void Api::AddOrderRoutes() {
       offset += n;
       return n;
     };
-    auto outcome = orders_.ImportOrders(p, source);
+    auto outcome = orders_.ImportOrders(p, source, static_cast<int64_t>(r.body.size()));
     if (!outcome.ok()) return ProblemFrom(outcome.status());
     return JsonOk(200, ImportOutcomeToJson(*outcome));
   }));

@@ -188,12 +188,18 @@ Status FunnelMetrics::EnsureSnapshots(const Quarter& q, const std::vector<std::s
     }
   }
   if (missing.empty()) return Status::Ok();
-  GX_ASSIGN_OR_RETURN(auto stored,
-                      store_.Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, q.Name()));
-  std::set<std::string> present;
-  for (const auto& s : stored) present.insert(s.week_start);
+  // One builder at a time: a week rebuilt from history can take seconds on a
+  // large database, and requests arriving meanwhile should wait for it rather
+  // than rebuild it too.
+  std::lock_guard build(build_mu_);
+  {
+    std::lock_guard lock(known_mu_);
+    std::erase_if(missing, [&](const std::string& w) { return known_weeks_.count(SnapshotKey(q.Name(), w)) > 0; });
+  }
   for (const auto& w : missing) {
-    if (present.count(w)) continue;
+    GX_ASSIGN_OR_RETURN(auto stored,
+                        store_.Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, q.Name(), w));
+    if (!stored.empty()) continue;
     GX_ASSIGN_OR_RETURN(auto rows,
                         store_.Sales().FunnelAsOf({VisibilityScope::Kind::kAll, 0}, q.first_day,
                                                   q.last_day, StartOfBusinessDay(w)));
@@ -235,7 +241,7 @@ Result<ForecastView> FunnelMetrics::Forecast(const MetricScope& s, const std::st
   // past quarter, at the Monday of its last week.
   v.week_start = WeekStart(std::min(Today(), q.last_day));
   GX_RETURN_IF_ERROR(EnsureSnapshots(q, {v.week_start}));
-  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, v.quarter));
+  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, v.quarter, v.week_start));
   Figures last;
   for (const auto& snap : snapshots) {
     if (snap.week_start == v.week_start) Add(last, snap.funnel);
@@ -405,7 +411,7 @@ Result<std::vector<TeamRow>> FunnelMetrics::Teams(const MetricScope& s,
   GX_ASSIGN_OR_RETURN(auto rows, store_.Sales().FunnelByOwner(vs, q.first_day, q.last_day));
   const std::string week = WeekStart(std::min(Today(), q.last_day));
   GX_RETURN_IF_ERROR(EnsureSnapshots(q, {week}));
-  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, q.Name()));
+  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, q.Name(), week));
   std::map<int64_t, Figures> now, last;
   for (const auto& row : rows) {
     if (auto t = team_of_owner(row.owner_user_id)) Add(now[*t], row);
@@ -473,7 +479,7 @@ Result<AccuracyView> FunnelMetrics::Accuracy(const MetricScope& s, const std::st
   GX_ASSIGN_OR_RETURN(auto stages, store_.Sales().GetStages());
   const auto configured = RatesOf(stages);
   const VisibilityScope vs = s.Visibility();
-  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, q.Name()));
+  GX_ASSIGN_OR_RETURN(auto snapshots, store_.Sales().Snapshots(vs, q.Name(), ""));
   std::map<std::string, Figures> by_week;
   for (const auto& w : weeks) by_week[w];
   for (const auto& snap : snapshots) {

@@ -160,6 +160,7 @@ class FunnelMetrics {
   Store& store_;
   const Clock& clock_;
   std::mutex known_mu_;
+  std::mutex build_mu_;  // held while missing snapshots are built
   std::set<std::string> known_weeks_;  // "2026Q4|2026-11-30" snapshots known to be stored
 };
 

@@ -18,6 +18,9 @@ constexpr size_t kMaxRecordBytes = 64u << 20;
 constexpr size_t kMaxOrderIdBytes = 200;
 constexpr int64_t kMaxQuantity = 1'000'000'000;
 constexpr int kBusinessUtcOffset = 8 * 3600;
+// A four-column row ("DEMO-00000001,ORD-00000001,2026-11-23T10:00:00+08:00,99.00")
+// is about 60 bytes; the estimate only picks the store's strategy.
+constexpr int64_t kBytesPerRowEstimate = 64;
 
 // ----------------------------------------------------------------- CSV records
 // Reads RFC 4180 records from a ByteSource in one pass. Fields are views into
@@ -268,7 +271,7 @@ constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
 // The import's state between rows: the order being gathered and the chunk.
 class Importer {
  public:
-  Importer(SalesStore& sales, const OrderImportOptions& options) : sales_(sales), options_(options) {}
+  explicit Importer(const OrderImportOptions& options) : options_(options) {}
 
   Status Header(const std::vector<std::string_view>& fields) {
     columns_.fill(-1);
@@ -312,7 +315,8 @@ class Importer {
       return Status::Ok();
     }
     if (pending_ && order_id == pending_id_) return Continuation(line, get);
-    GX_RETURN_IF_ERROR(Flush());
+    Flush();
+    if (used_ >= options_.chunk_orders) TakeChunk();
     if (!seen_.Insert(HashId(order_id))) {
       Reject(line, "order_id", "order " + std::string(order_id) +
                                    " appears again in this file after other orders: its rows must be "
@@ -323,12 +327,25 @@ class Importer {
     return Status::Ok();
   }
 
-  Result<OrderImportOutcome> Finish() {
-    GX_RETURN_IF_ERROR(Flush());
-    GX_RETURN_IF_ERROR(SendChunk());
-    std::stable_sort(outcome_.rejected.begin(), outcome_.rejected.end(),
+  // At the end of the input: the last orders.
+  void Finish() {
+    Flush();
+    TakeChunk();
+  }
+
+  // The chunk completed by the last Row() or Finish(), if any.
+  std::optional<std::vector<OrderImportRow>> TakeReady() {
+    std::optional<std::vector<OrderImportRow>> r = std::move(ready_);
+    ready_.reset();
+    return r;
+  }
+
+  // The store's outcome with this file's own rejections, sorted by line.
+  OrderImportOutcome Merge(OrderImportOutcome store) {
+    for (auto& rej : outcome_.rejected) store.rejected.push_back(std::move(rej));
+    std::stable_sort(store.rejected.begin(), store.rejected.end(),
                      [](const ImportRejection& a, const ImportRejection& b) { return a.line_no < b.line_no; });
-    return std::move(outcome_);
+    return store;
   }
 
  private:
@@ -442,10 +459,10 @@ class Importer {
   }
 
   // Finishes the gathered order: prices of lines without one, validation.
-  Status Flush() {
-    if (!pending_) return Status::Ok();
+  void Flush() {
+    if (!pending_) return;
     pending_ = false;
-    if (poisoned_) return Status::Ok();
+    if (poisoned_) return;
     OrderImportRow& row = chunk_[used_ - 1];
     Order& o = row.order;
     size_t unpriced = std::count(line_prices_given_.begin(), line_prices_given_.end(), false);
@@ -453,7 +470,7 @@ class Importer {
       if (o.lines.size() > 1 || amount_raw_.empty()) {
         Reject(first_line_, "unit_price", "is required for each line unless the order has one line and an amount");
         --used_;
-        return Status::Ok();
+        return;
       }
       // One line carrying the order's amount: price it so that it adds up exactly.
       OrderLine& l = o.lines[0];
@@ -475,22 +492,16 @@ class Importer {
       }
       Reject(first_line_, field, message);
       --used_;
-      return Status::Ok();
     }
-    if (used_ >= options_.chunk_orders) return SendChunk();
-    return Status::Ok();
   }
 
-  Status SendChunk() {
-    if (used_ == 0) return Status::Ok();
+  // Moves the finished orders out as the ready chunk.
+  void TakeChunk() {
+    if (used_ == 0) return;
     chunk_.resize(used_);
-    auto r = sales_.ImportOrders(chunk_);
+    ready_ = std::move(chunk_);
+    chunk_.clear();
     used_ = 0;
-    if (!r.ok()) return r.status();
-    outcome_.inserted += r->inserted;
-    outcome_.already_present += r->already_present;
-    for (auto& rej : r->rejected) outcome_.rejected.push_back(std::move(rej));
-    return Status::Ok();
   }
 
   OrderImportRow& NextSlot() {
@@ -517,13 +528,13 @@ class Importer {
     outcome_.rejected.push_back({line, std::move(field), std::move(message)});
   }
 
-  SalesStore& sales_;
   const OrderImportOptions& options_;
   std::array<int, kColumnCount> columns_{};
   size_t width_ = 0;
   HashSet seen_;
   std::vector<OrderImportRow> chunk_;
   size_t used_ = 0;
+  std::optional<std::vector<OrderImportRow>> ready_;
   OrderImportOutcome outcome_;
   // The order being gathered from consecutive rows.
   bool pending_ = false;
@@ -615,16 +626,26 @@ std::optional<UnixSeconds> ParseOrderedAt(std::string_view s) {
 Result<OrderImportOutcome> ImportOrdersCsv(SalesStore& sales, const ByteSource& source,
                                            const OrderImportOptions& options) {
   CsvReader reader(source);
-  Importer importer(sales, options);
+  Importer importer(options);
   GX_ASSIGN_OR_RETURN(bool has_header, reader.Next());
   if (!has_header) return Status::InvalidField("file", "the file is empty (a header row is required)");
   GX_RETURN_IF_ERROR(importer.Header(reader.fields()));
-  for (;;) {
-    GX_ASSIGN_OR_RETURN(bool more, reader.Next());
-    if (!more) break;
-    GX_RETURN_IF_ERROR(importer.Row(reader.line(), reader.fields()));
-  }
-  return importer.Finish();
+  bool at_end = false;
+  auto next = [&]() -> Result<std::optional<std::vector<OrderImportRow>>> {
+    while (!at_end) {
+      GX_ASSIGN_OR_RETURN(bool more, reader.Next());
+      if (more) {
+        GX_RETURN_IF_ERROR(importer.Row(reader.line(), reader.fields()));
+      } else {
+        at_end = true;
+        importer.Finish();
+      }
+      if (auto chunk = importer.TakeReady()) return chunk;
+    }
+    return std::optional<std::vector<OrderImportRow>>();
+  };
+  GX_ASSIGN_OR_RETURN(OrderImportOutcome stored, sales.ImportOrders(next, options.size_bytes / kBytesPerRowEstimate));
+  return importer.Merge(std::move(stored));
 }
 
 }  // namespace guanxi

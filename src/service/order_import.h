@@ -1,5 +1,5 @@
 // Order import (`guanxi orders import`, POST /api/v1/orders/import): a CSV file
-// streamed in one pass into SalesStore::ImportOrders in chunks.
+// streamed in one pass into SalesStore::ImportOrders, which pulls it in chunks.
 //
 //   customer_external_id,order_id,ordered_at,amount[,product_code,quantity,unit_price][,channel,status]
 //
@@ -33,13 +33,15 @@ namespace guanxi {
 using ByteSource = std::function<size_t(char* buf, size_t cap)>;
 
 struct OrderImportOptions {
-  size_t chunk_orders = 20000;  // orders per SalesStore::ImportOrders call
+  size_t chunk_orders = 20000;  // orders per chunk handed to SalesStore::ImportOrders
   UnixSeconds now = 0;          // created_at and updated_at of the imported orders
+  int64_t size_bytes = 0;       // the file's size when known (0 = unknown); large files take a bulk path
 };
 
-// Runs the import. Fails (InvalidArgument, field "header" or "file") only when the
-// file as a whole is unusable; bad rows are reported in the outcome's rejected list
-// (sorted by line) and the good ones are imported.
+// Runs the import in one transaction of the store. Fails (InvalidArgument, field
+// "header" or "file") when the file as a whole is unusable, and then nothing is
+// stored; bad rows are reported in the outcome's rejected list (sorted by line)
+// and the good ones are imported.
 Result<OrderImportOutcome> ImportOrdersCsv(SalesStore& sales, const ByteSource& source,
                                            const OrderImportOptions& options = {});
 

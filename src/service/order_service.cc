@@ -176,12 +176,14 @@ Result<Page<Order>> OrderService::ListOrders(const Principal& p, OrderQuery q) {
   return store_.Sales().ListOrders(q);
 }
 
-Result<OrderImportOutcome> OrderService::ImportOrders(const Principal& p, const ByteSource& csv) {
+Result<OrderImportOutcome> OrderService::ImportOrders(const Principal& p, const ByteSource& csv,
+                                                     int64_t size_bytes) {
   if (p.role != Role::kAdmin && p.role != Role::kManager) {
     return Status::PermissionDenied("only admins and managers may import orders");
   }
   OrderImportOptions options;
   options.now = clock_.Now();
+  options.size_bytes = size_bytes;
   auto outcome = ImportOrdersCsv(store_.Sales(), csv, options);
   if (outcome.ok()) {
     AuditEntry a = Audit(p, "order", "import");

@@ -87,8 +87,8 @@ class OrderService {
   Result<Order> UpdateOrder(const Principal& p, Order changed,
                             const std::optional<std::vector<OrderLineInput>>& lines);
   Result<Page<Order>> ListOrders(const Principal& p, OrderQuery q);
-  // Admins and managers; see service/order_import.h.
-  Result<OrderImportOutcome> ImportOrders(const Principal& p, const ByteSource& csv);
+  // Admins and managers; see service/order_import.h. `size_bytes`: the file's size when known.
+  Result<OrderImportOutcome> ImportOrders(const Principal& p, const ByteSource& csv, int64_t size_bytes = 0);
 
   // --- receivables ---
   Result<PaymentPlanView> GetPaymentPlan(const Principal& p, const ReceivableRef& doc);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -146,10 +147,15 @@ class SalesStore {
   // Replaces the order (lines included) when the stored version equals o.version.
   virtual Result<Order> UpdateOrder(Order o, AuditEntry audit) = 0;
   virtual Result<Page<Order>> ListOrders(const OrderQuery& q) = 0;  // lines not filled
-  // One chunk of an import, in one transaction: rows whose order id is already
-  // stored are skipped and counted; rows naming an unknown customer or product
-  // code are rejected with their line number; the rest are inserted.
-  virtual Result<OrderImportOutcome> ImportOrders(std::vector<OrderImportRow>& rows) = 0;
+  // Imports a whole file in one transaction: pulls chunks from `next` (nullopt at
+  // the end) and returns the outcome once everything has committed; on any error
+  // nothing is stored. Rows whose order id is already stored are skipped and
+  // counted; rows naming an unknown customer or product code are rejected with
+  // their line number; the rest are inserted. `expected_rows` (0 = unknown) lets
+  // the store choose a bulk strategy for large files.
+  virtual Result<OrderImportOutcome> ImportOrders(
+      const std::function<Result<std::optional<std::vector<OrderImportRow>>>()>& next,
+      int64_t expected_rows) = 0;
   virtual Result<int64_t> CountOrders() = 0;
 
   // --- stages and settings ----------------------------------------------------
@@ -191,9 +197,11 @@ class SalesStore {
                                                       UnixSeconds as_of) = 0;
   // Stores snapshots; a (quarter, week_start, owner) already stored is kept as is.
   virtual Status SaveSnapshots(const std::vector<ForecastSnapshot>& snapshots) = 0;
-  // Stored snapshots of a quarter within scope, by week_start then owner.
+  // Stored snapshots of a quarter within scope, by week_start then owner;
+  // `week_start` "" for every week, else that week only.
   virtual Result<std::vector<ForecastSnapshot>> Snapshots(const VisibilityScope& scope,
-                                                          const std::string& quarter) = 0;
+                                                          const std::string& quarter,
+                                                          const std::string& week_start) = 0;
   // Histories of opportunities within scope that were created on or before
   // `last_day` and were open at some point of [first_day, last_day] (closed ones
   // with closed_on in the window included).

@@ -505,7 +505,7 @@ TEST(DemoSales, OpportunitiesAreDeterministicConsistentAndValid) {
   EXPECT_GT(open, kCount / 6);
   EXPECT_LT(open, kCount * 2 / 3);
   EXPECT_GT(open_soon, open * 8 / 10);  // most open ones close this quarter or the next
-  EXPECT_GT(by_stage["won"], kCount / 20);
+  EXPECT_GT(by_stage["won"], kCount / 30);  // ~5 % win from the first stage, a fifth still open
   EXPECT_GT(by_stage["lost"], by_stage["won"]);
   for (const auto& st : DefaultStages()) EXPECT_GT(by_stage[st.key], 0) << st.key;
   EXPECT_GT(moved_back, 0);

@@ -302,7 +302,7 @@ TEST_P(PipelineServiceTest, ForecastCoverageProgressAndAccuracy) {
 
   // Snapshots were stored from history: a had nothing at 2026-10-05 00:00, so
   // only the week of 2026-10-12 holds a row for a. Taking again changes nothing.
-  auto snaps = store_->Sales().Snapshots({VisibilityScope::Kind::kOwner, a.user_id}, "2026Q4");
+  auto snaps = store_->Sales().Snapshots({VisibilityScope::Kind::kOwner, a.user_id}, "2026Q4", "");
   ASSERT_TRUE(snaps.ok());
   std::set<std::string> weeks;
   for (const auto& s : *snaps) {
@@ -312,9 +312,9 @@ TEST_P(PipelineServiceTest, ForecastCoverageProgressAndAccuracy) {
     }
   }
   EXPECT_EQ(weeks, (std::set<std::string>{"2026-10-12"}));
-  auto before = store_->Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, "2026Q4")->size();
+  auto before = store_->Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, "2026Q4", "")->size();
   ASSERT_EQ(*pipeline_->metrics().TakeSnapshot(""), "2026-10-12");
-  EXPECT_EQ(store_->Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, "2026Q4")->size(), before);
+  EXPECT_EQ(store_->Sales().Snapshots({VisibilityScope::Kind::kAll, 0}, "2026Q4", "")->size(), before);
 
   // Accuracy: weeks of 2026-10-05 (empty) and 2026-10-12 (a: win_commitment
   // 1 000 000; b: won 2 000 000; 50 000 out of funnel); actual 2 050 000.

@@ -140,7 +140,14 @@ void LoadSalesData(Store& s) {
     o.total = 23'000;
     chunk[i].line_product_codes = {"GX-01"};
   }
-  auto imported = sales.ImportOrders(chunk);
+  bool handed = false;
+  auto imported = sales.ImportOrders(
+      [&]() -> Result<std::optional<std::vector<OrderImportRow>>> {
+        if (handed) return std::optional<std::vector<OrderImportRow>>();
+        handed = true;
+        return std::optional<std::vector<OrderImportRow>>(std::move(chunk));
+      },
+      3);
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   EXPECT_EQ(imported->inserted, 2);
   ASSERT_EQ(imported->rejected.size(), 1u);

@@ -342,6 +342,18 @@ OrderImportRow ImportRow(int64_t line, const std::string& customer, const std::s
   return r;
 }
 
+// Imports `chunks` as one file.
+Result<OrderImportOutcome> ImportChunks(SalesStore& sales, std::vector<std::vector<OrderImportRow>> chunks,
+                                        int64_t expected_rows = 0) {
+  size_t i = 0;
+  return sales.ImportOrders(
+      [&]() -> Result<std::optional<std::vector<OrderImportRow>>> {
+        if (i == chunks.size()) return std::optional<std::vector<OrderImportRow>>();
+        return std::optional<std::vector<OrderImportRow>>(std::move(chunks[i++]));
+      },
+      expected_rows);
+}
+
 TEST_P(SalesStoreTest, ImportOrdersCountsInsertedPresentAndRejected) {
   int64_t rep = User_("rep");
   int64_t c = Customer_("导入客户", rep, "C-1");
@@ -366,8 +378,7 @@ TEST_P(SalesStoreTest, ImportOrdersCountsInsertedPresentAndRejected) {
     v.push_back(bad_product);
     return v;
   };
-  auto first = rows();
-  auto out = sales().ImportOrders(first);
+  auto out = ImportChunks(sales(), {rows()});
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->inserted, 2);
   EXPECT_EQ(out->already_present, 0);
@@ -377,8 +388,7 @@ TEST_P(SalesStoreTest, ImportOrdersCountsInsertedPresentAndRejected) {
   EXPECT_EQ(out->rejected[1].line_no, 5);
   EXPECT_EQ(out->rejected[1].field, "product_code");
 
-  auto again = rows();
-  out = sales().ImportOrders(again);
+  out = ImportChunks(sales(), {rows()});
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->inserted, 0);
   EXPECT_EQ(out->already_present, 2);
@@ -566,7 +576,7 @@ TEST_P(SalesStoreTest, SnapshotsAreStoredOnce) {
   ForecastSnapshot later = s;
   later.week_start = "2026-10-12";
   ASSERT_TRUE(sales().SaveSnapshots({changed, later}).ok());
-  auto got = sales().Snapshots({}, "2026Q4");
+  auto got = sales().Snapshots({}, "2026Q4", "");
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 3u);
   EXPECT_FALSE((*got)[0].funnel.owner_user_id);
@@ -575,9 +585,9 @@ TEST_P(SalesStoreTest, SnapshotsAreStoredOnce) {
   EXPECT_EQ((*got)[1].funnel.open["build_trust"].amount, 300);
   EXPECT_EQ((*got)[1].funnel.open["build_trust"].count, 2);
   EXPECT_EQ((*got)[2].week_start, "2026-10-12");
-  auto mine = sales().Snapshots({VisibilityScope::Kind::kOwner, a}, "2026Q4");
+  auto mine = sales().Snapshots({VisibilityScope::Kind::kOwner, a}, "2026Q4", "");
   EXPECT_EQ(mine->size(), 2u);
-  EXPECT_TRUE(sales().Snapshots({}, "2027Q1")->empty());
+  EXPECT_TRUE(sales().Snapshots({}, "2027Q1", "")->empty());
 }
 
 TEST_P(SalesStoreTest, TracksAndActivity) {

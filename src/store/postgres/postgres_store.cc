@@ -21,6 +21,7 @@
 #include "store/cursor.h"
 #include "store/list_query.h"
 #include "store/portable.h"
+#include "store/postgres/bulk_load.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/sales_impl.h"
@@ -71,15 +72,6 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
   }
   out.push_back('}');
   return out;
-}
-
-std::string QuoteIdent(const std::string& name) {
-  std::string out = "\"";
-  for (char ch : name) {
-    if (ch == '"') out.push_back('"');
-    out.push_back(ch);
-  }
-  return out + "\"";
 }
 
 // LIKE pattern matching `term` anywhere, with LIKE's wildcards escaped.
@@ -760,18 +752,7 @@ class PostgresStore final : public Store {
       // Foreign keys are dropped for the load and added back at the end: adding
       // one checks every row in a single join, where a kept (even deferred) key
       // checks each row on its own, 20 s for a million customers and contacts.
-      GX_ASSIGN_OR_RETURN(auto fks, db.Query(
-          "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-          "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conname"));
-      struct ForeignKey {
-        std::string table, name, definition;
-      };
-      std::vector<ForeignKey> foreign_keys;
-      for (int i = 0; i < fks.rows(); ++i) {
-        auto row = fks.row(i);
-        foreign_keys.push_back({row.Text(0), row.Text(1), row.Text(2)});
-        GX_RETURN_IF_ERROR(db.Exec("ALTER TABLE " + row.Text(0) + " DROP CONSTRAINT " + QuoteIdent(row.Text(1))));
-      }
+      GX_ASSIGN_OR_RETURN(auto foreign_keys, postgres::DropForeignKeys(db, {}));
       // Emptied in this transaction (they hold nothing), so COPY may write the
       // rows frozen: no hint-bit writes on first read, no freezing vacuum later.
       {
@@ -781,15 +762,7 @@ class PostgresStore final : public Store {
       }
       // Indexes that back no constraint are dropped for the load and built once
       // at the end: far cheaper than keeping them up to date row by row.
-      GX_ASSIGN_OR_RETURN(auto idx, db.Query(
-          "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-          "AND i.tablename <> 'pending_index' AND NOT EXISTS "
-          "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY i.indexname"));
-      std::vector<std::pair<std::string, std::string>> deferred;
-      for (int i = 0; i < idx.rows(); ++i) {
-        deferred.emplace_back(idx.row(i).Text(0), idx.row(i).Text(1));
-        GX_RETURN_IF_ERROR(db.Exec("DROP INDEX " + QuoteIdent(idx.row(i).Text(0))));
-      }
+      GX_ASSIGN_OR_RETURN(auto deferred, postgres::DropPlainIndexes(db, {}));
       // One COPY per table, fed chunk after chunk as they arrive, so deriving the
       // next customers' search keys here overlaps with the server storing the
       // previous ones.
@@ -836,10 +809,7 @@ class PostgresStore final : public Store {
       }
       // The tag rows were gathered while the customers streamed by.
       GX_RETURN_IF_ERROR(CopyTagRows(db, tag_rows, /*frozen=*/true));
-      for (const auto& fk : foreign_keys) {
-        GX_RETURN_IF_ERROR(db.Exec("ALTER TABLE " + fk.table + " ADD CONSTRAINT " + QuoteIdent(fk.name) + " " +
-                                   fk.definition));
-      }
+      GX_RETURN_IF_ERROR(postgres::AddForeignKeys(db, foreign_keys));
       // B-trees are built now, in this transaction (a unique one re-checks its
       // rows); GIN indexes take a core each for tens of seconds per million customers,
       // so they are recorded and built side by side once the rows are committed.

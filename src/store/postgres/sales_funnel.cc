@@ -138,10 +138,15 @@ Status PgSalesStore::SaveSnapshots(const std::vector<ForecastSnapshot>& snapshot
 }
 
 Result<std::vector<ForecastSnapshot>> PgSalesStore::Snapshots(const VisibilityScope& scope,
-                                                              const std::string& quarter) {
+                                                              const std::string& quarter,
+                                                              const std::string& week_start) {
   Sql q;
   q += std::string("SELECT ") + kSnapshotColumns + " FROM forecast_snapshot WHERE quarter = ?";
   q.params.Add(quarter);
+  if (!week_start.empty()) {
+    q += " AND week_start = ?";
+    q.params.Add(week_start);
+  }
   AddScope(q, scope, "owner_user_id");
   q += " ORDER BY week_start, owner_user_id";
   GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());

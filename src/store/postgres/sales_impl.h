@@ -5,7 +5,9 @@
 // Internal to store/postgres.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,10 @@ Result<int64_t> LockedThreshold(Connection& db, bool for_update);
 // Adds `sign` × the order's out-of-funnel contribution to sales_day.
 Status ApplySalesDay(Connection& db, const Order& o, int64_t threshold, int sign);
 
+// ImportOrders takes its bulk path (sales_orders.cc) from this many expected
+// rows, if they are also at least a quarter of the stored orders; tests lower it.
+inline std::atomic<int64_t> bulk_import_min_rows{100000};
+
 class PgSalesStore final : public SalesStore {
  public:
   explicit PgSalesStore(postgres::Pool& pool) : pool_(pool) {}
@@ -61,7 +67,9 @@ class PgSalesStore final : public SalesStore {
   Result<Order> GetOrder(int64_t id) override;
   Result<Order> UpdateOrder(Order o, AuditEntry audit) override;
   Result<Page<Order>> ListOrders(const OrderQuery& q) override;
-  Result<OrderImportOutcome> ImportOrders(std::vector<OrderImportRow>& rows) override;
+  Result<OrderImportOutcome> ImportOrders(
+      const std::function<Result<std::optional<std::vector<OrderImportRow>>>()>& next,
+      int64_t expected_rows) override;
   Result<int64_t> CountOrders() override;
 
   Result<std::vector<Stage>> GetStages() override;
@@ -85,7 +93,7 @@ class PgSalesStore final : public SalesStore {
                                               const std::string& last_day, UnixSeconds as_of) override;
   Status SaveSnapshots(const std::vector<ForecastSnapshot>& snapshots) override;
   Result<std::vector<ForecastSnapshot>> Snapshots(const VisibilityScope& scope,
-                                                  const std::string& quarter) override;
+                                                  const std::string& quarter, const std::string& week_start) override;
   Result<std::vector<OpportunityTrack>> Tracks(const VisibilityScope& scope, const std::string& first_day,
                                                const std::string& last_day) override;
   Result<std::map<int64_t, int64_t>> ActivityByUser(const VisibilityScope& scope, UnixSeconds from,

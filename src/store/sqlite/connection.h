@@ -42,8 +42,12 @@ class Statement {
 
   // Advances: true when a row is ready, false when done.
   Result<bool> Step();
-  // Runs a statement that returns no rows.
+  // Runs a statement that returns no rows. It stays bound and stepped until
+  // Reset() or destruction.
   Status Run();
+  // Makes the statement ready for another execution: resets it and clears its
+  // bindings, so one borrowed statement can run once per row of a loop.
+  void Reset();
 
   int64_t Int(int col) const;
   double Real(int col) const;

@@ -42,7 +42,9 @@ class SqliteSalesStore final : public SalesStore {
   Result<Order> GetOrder(int64_t id) override;
   Result<Order> UpdateOrder(Order o, AuditEntry audit) override;
   Result<Page<Order>> ListOrders(const OrderQuery& q) override;
-  Result<OrderImportOutcome> ImportOrders(std::vector<OrderImportRow>& rows) override;
+  Result<OrderImportOutcome> ImportOrders(
+      const std::function<Result<std::optional<std::vector<OrderImportRow>>>()>& next,
+      int64_t expected_rows) override;
   Result<int64_t> CountOrders() override;
   Result<std::vector<Stage>> GetStages() override;
   Status ReplaceStages(const std::vector<Stage>& stages, AuditEntry audit) override;
@@ -63,7 +65,7 @@ class SqliteSalesStore final : public SalesStore {
                                               const std::string& last_day, UnixSeconds as_of) override;
   Status SaveSnapshots(const std::vector<ForecastSnapshot>& snapshots) override;
   Result<std::vector<ForecastSnapshot>> Snapshots(const VisibilityScope& scope,
-                                                  const std::string& quarter) override;
+                                                  const std::string& quarter, const std::string& week_start) override;
   Result<std::vector<OpportunityTrack>> Tracks(const VisibilityScope& scope, const std::string& first_day,
                                                const std::string& last_day) override;
   Result<std::map<int64_t, int64_t>> ActivityByUser(const VisibilityScope& scope, UnixSeconds from,
@@ -94,8 +96,6 @@ class SqliteSalesStore final : public SalesStore {
     return std::move(*lease);
   }
   Status Write(const WriteQueue::Job& job) { return writer_.Run(job); }
-  // The body of ImportOrders, on the writer connection inside its job.
-  static Status ImportChunk(Connection& db, std::vector<OrderImportRow>& rows, OrderImportOutcome& out);
 
   WriteQueue& writer_;
   ConnectionPool<Connection>& readers_;

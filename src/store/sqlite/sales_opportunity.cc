@@ -455,14 +455,16 @@ Status SqliteSalesStore::SaveSnapshots(const std::vector<ForecastSnapshot>& snap
 }
 
 Result<std::vector<ForecastSnapshot>> SqliteSalesStore::Snapshots(const VisibilityScope& scope,
-                                                                  const std::string& quarter) {
+                                                                  const std::string& quarter,
+                                                                  const std::string& week_start) {
   std::vector<int64_t> args;
   const std::string scope_sql = ScopeSql(scope, "owner_user_id", args);
   GX_ASSIGN_OR_RETURN(auto db, Reader());
   GX_ASSIGN_OR_RETURN(auto st, db->Prepare(std::string("SELECT ") + kSnapshotColumns +
-                                           " FROM forecast_snapshot WHERE quarter = ?" + scope_sql +
-                                           " ORDER BY week_start, owner_user_id"));
-  st.Bind(quarter);
+                                           " FROM forecast_snapshot WHERE quarter = ?" +
+                                           (week_start.empty() ? " AND ? = ''" : " AND week_start = ?") +
+                                           scope_sql + " ORDER BY week_start, owner_user_id"));
+  st.Bind(quarter).Bind(week_start);
   for (int64_t a : args) st.Bind(a);
   std::vector<ForecastSnapshot> out;
   for (;;) {

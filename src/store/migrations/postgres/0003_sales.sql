@@ -66,6 +66,9 @@ CREATE TABLE opportunity (
 CREATE INDEX opportunity_open ON opportunity(status, expected_close, owner_user_id, stage, amount);
 CREATE INDEX opportunity_closed ON opportunity(status, closed_on, owner_user_id, amount);
 CREATE INDEX opportunity_owner ON opportunity(owner_user_id, updated_at, id);
+-- The same per owner first, so a rep's or a team's forecast reads only its own rows.
+CREATE INDEX opportunity_owner_open ON opportunity(owner_user_id, status, expected_close, stage, amount);
+CREATE INDEX opportunity_owner_closed ON opportunity(owner_user_id, status, closed_on, amount);
 CREATE INDEX opportunity_customer ON opportunity(customer_id, updated_at, id);
 CREATE INDEX opportunity_updated ON opportunity(updated_at, id);
 
