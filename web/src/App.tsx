@@ -23,6 +23,7 @@ const OrdersPage = lazy(() => import('./pages/OrdersPage'));
 const ProductsPage = lazy(() => import('./pages/ProductsPage'));
 const ReceivablesPage = lazy(() => import('./pages/ReceivablesPage'));
 const StageSettingsPage = lazy(() => import('./pages/StageSettingsPage'));
+const PlaybookPage = lazy(() => import('./pages/PlaybookPage'));
 
 // Colours chosen for WCAG AA contrast on white (antd's defaults for links,
 // secondary text and danger are below 4.5:1).
@@ -60,6 +61,7 @@ export function App() {
             <Route path="/products" element={<Lazy><ProductsPage /></Lazy>} />
             <Route path="/receivables" element={<Lazy><ReceivablesPage /></Lazy>} />
             <Route path="/settings/stages" element={<Lazy><StageSettingsPage /></Lazy>} />
+            <Route path="/playbook" element={<Lazy><PlaybookPage /></Lazy>} />
             <Route path="/account" element={<Lazy><AccountPage /></Lazy>} />
             <Route path="*" element={<NotFound />} />
           </Route>
@@ -133,6 +135,7 @@ function AppLayout() {
       label: t('nav.salesSetup'),
       children: [
         { key: '/products', label: <Link to="/products">{t('nav.products')}</Link> },
+        { key: '/playbook', label: <Link to="/playbook">{t('nav.playbook')}</Link> },
         ...(user.role === 'admin' || user.role === 'manager' ? [{ key: '/targets', label: <Link to="/targets">{t('nav.targets')}</Link> }] : []),
         ...(user.role === 'admin' ? [{ key: '/settings', label: <Link to="/settings/stages">{t('nav.stages')}</Link> }] : []),
       ],

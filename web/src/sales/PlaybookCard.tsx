@@ -19,6 +19,23 @@ export function ffabLines(body: string): string[] {
     .map((l) => l.replace(FFAB_PREFIX, ''));
 }
 
+/** An entry's body: FFAB entries as four labelled lines, others as written. */
+export function PlaybookBody({ kind, body }: { kind: string; body: string }) {
+  const { t } = useI18n();
+  if (kind !== 'ffab') return <pre className="gx-pre">{body}</pre>;
+  const ffabLabels = [t('playbook.feature'), t('playbook.function'), t('playbook.advantage'), t('playbook.benefit')];
+  return (
+    <dl className="gx-ffab" data-testid="ffab">
+      {ffabLines(body).map((l, i) => (
+        <div key={i}>
+          <dt>{ffabLabels[i] ?? ''}</dt>
+          <dd>{l}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function PlaybookCard({ opportunityId, stage }: { opportunityId: number; stage: string }) {
   const { t, lang, label } = useI18n();
   const [entries, setEntries] = useState<PlaybookEntry[] | null>(null);
@@ -37,22 +54,6 @@ export function PlaybookCard({ opportunityId, stage }: { opportunityId: number; 
   }, [opportunityId, stage, lang, t]);
 
   const situations = [...new Set((entries ?? []).map((e) => e.situation))];
-  const ffabLabels = [t('playbook.feature'), t('playbook.function'), t('playbook.advantage'), t('playbook.benefit')];
-
-  const body = (e: PlaybookEntry) => {
-    if (e.kind !== 'ffab') return <pre className="gx-pre">{e.body}</pre>;
-    const lines = ffabLines(e.body);
-    return (
-      <dl className="gx-ffab" data-testid="ffab">
-        {lines.map((l, i) => (
-          <div key={i}>
-            <dt>{ffabLabels[i] ?? ''}</dt>
-            <dd>{l}</dd>
-          </div>
-        ))}
-      </dl>
-    );
-  };
 
   return (
     <Card title={<Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>{t('playbook.title')}</Typography.Title>} style={{ marginBottom: 16 }} data-testid="playbook">
@@ -69,7 +70,7 @@ export function PlaybookCard({ opportunityId, stage }: { opportunityId: number; 
               .map((e) => (
                 <div key={e.id} style={{ marginBottom: 12 }}>
                   <Typography.Text strong>{e.title}</Typography.Text> <Tag>{label('playbook_kind', e.kind)}</Tag>
-                  {body(e)}
+                  <PlaybookBody kind={e.kind} body={e.body} />
                 </div>
               )),
           }))}
