@@ -182,4 +182,23 @@ HttpResponse ContactResponse(int status, const Contact& c) {
   return resp;
 }
 
+void CustomerNameBook::Load(const std::vector<int64_t>& ids) {
+  std::vector<int64_t> missing;
+  for (int64_t id : ids) {
+    if (!names_.count(id)) missing.push_back(id);
+  }
+  if (missing.empty()) return;
+  auto found = store_.CustomerNames(missing);
+  // A failed read leaves the names empty: they decorate the answer, they do not decide it.
+  for (int64_t id : missing) names_[id] = std::string();
+  if (found.ok()) {
+    for (auto& [id, name] : *found) names_[id] = std::move(name);
+  }
+}
+
+const std::string& CustomerNameBook::Name(int64_t id) {
+  Load({id});
+  return names_[id];
+}
+
 }  // namespace guanxi::http::internal

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,21 @@ std::string PageJson(const Items& items, WriteItem&& write_item,
 
 // The body of POST and GET /api/v1/session: {"user":{...},"csrf_token":"..."}.
 std::string SessionJson(const User& user, const std::string& csrf_token);
+
+// Customer names shown beside customer ids in one answer: a list page's names
+// are read in one store call (Load), a single record's on first use (Name).
+class CustomerNameBook {
+ public:
+  explicit CustomerNameBook(Store& store) : store_(store) {}
+  // Reads the names of those of `ids` not known yet, in one store call.
+  void Load(const std::vector<int64_t>& ids);
+  // The name of customer `id`, "" when it does not exist.
+  const std::string& Name(int64_t id);
+
+ private:
+  Store& store_;
+  std::map<int64_t, std::string> names_;
+};
 
 // Marks fields a client may send back but not change; each present one is an error.
 void RejectReadOnly(JsonObjectReader& in, std::initializer_list<const char*> fields);

@@ -101,13 +101,8 @@ void Api::AddOrderRoutes() {
   // Names for answers, looked up once per answer.
   struct Names {
     Api* api;
-    std::map<int64_t, std::string> customers;
-    std::string Customer(int64_t id) {
-      auto it = customers.find(id);
-      if (it != customers.end()) return it->second;
-      auto c = api->store_.GetCustomer(id);
-      return customers[id] = c.ok() ? c->name : std::string();
-    }
+    CustomerNameBook customers{api->store_};
+    std::string Customer(int64_t id) { return customers.Name(id); }
     std::string Owner(const std::optional<int64_t>& id) { return id ? api->OwnerName(*id) : std::string(); }
   };
   auto write_order = [](JsonWriter& w, const Order& o, Names& names, bool with_lines) {
@@ -120,7 +115,7 @@ void Api::AddOrderRoutes() {
     w.EndObject();
   };
   auto order_response = [this, write_order](int status, const Order& o) {
-    Names names{this, {}};
+    Names names{this};
     auto resp = JsonOk(status, JsonDoc([&](JsonWriter& w) { write_order(w, o, names, true); }));
     AddETag(resp, o.version);
     return resp;
@@ -227,7 +222,10 @@ void Api::AddOrderRoutes() {
     if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
     auto page = orders_.ListOrders(p, q);
     if (!page.ok()) return ListProblem(page.status());
-    Names names{this, {}};
+    Names names{this};
+    std::vector<int64_t> customer_ids;
+    for (const auto& o : page->items) customer_ids.push_back(o.customer_id);
+    names.customers.Load(customer_ids);
     return JsonOk(200, PageJson(page->items, [&](JsonWriter& w, const Order& o) {
       write_order(w, o, names, false);
     }, page->next));
@@ -382,7 +380,10 @@ void Api::AddOrderRoutes() {
     if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
     auto report = orders_.Receivables(p, f);
     if (!report.ok()) return ProblemFrom(report.status());
-    Names names{this, {}};
+    Names names{this};
+    std::vector<int64_t> customer_ids;
+    for (const auto& row : report->accounts) customer_ids.push_back(row.account.customer_id);
+    names.customers.Load(customer_ids);
     return JsonOk(200, JsonDoc([&](JsonWriter& w) {
       w.StartObject();
       w.Key("as_of");

@@ -33,10 +33,11 @@ std::string QueryOr(const HttpRequest& r, std::string_view name) {
 
 // An opportunity's derived fields need the stage list and today; one per request.
 struct OpportunityContext {
+  explicit OpportunityContext(Store& store) : customer_names(store) {}
   std::map<std::string, Stage> stages;
   std::map<std::string, int> rates;
   std::string today;
-  std::map<int64_t, std::string> customer_names;
+  CustomerNameBook customer_names;
 };
 
 void WriteMember(JsonWriter& w, const BuyingCentreEntry& e) {
@@ -177,7 +178,7 @@ void Api::AddPipelineRoutes() {
   // --- helpers bound to this Api ---
   auto context = [this]() -> Result<std::shared_ptr<OpportunityContext>> {
     GX_ASSIGN_OR_RETURN(auto stages, pipeline_.Stages());
-    auto c = std::make_shared<OpportunityContext>();
+    auto c = std::make_shared<OpportunityContext>(store_);
     for (const auto& s : stages) {
       c->stages[s.key] = s;
       c->rates[s.key] = s.win_rate_bp;
@@ -188,14 +189,8 @@ void Api::AddPipelineRoutes() {
   auto write_opportunity = [this](JsonWriter& w, const Opportunity& o, OpportunityContext& c) {
     w.StartObject();
     WriteOpportunityFields(w, o);
-    auto name = c.customer_names.find(o.customer_id);
-    if (name == c.customer_names.end()) {
-      auto customer = store_.GetCustomer(o.customer_id);
-      name = c.customer_names.emplace(o.customer_id, customer.ok() ? customer->name : std::string())
-                 .first;
-    }
     w.Key("customer_name");
-    WriteString(w, name->second);
+    WriteString(w, c.customer_names.Name(o.customer_id));
     w.Key("owner_name");
     WriteString(w, o.owner_user_id ? OwnerName(*o.owner_user_id) : std::string());
     auto st = c.stages.find(o.stage);
@@ -405,6 +400,9 @@ void Api::AddPipelineRoutes() {
                 if (!page.ok()) return BadQuery(page.status());
                 auto c = context();
                 if (!c.ok()) return ProblemFrom(c.status());
+                std::vector<int64_t> customer_ids;
+                for (const auto& o : page->items) customer_ids.push_back(o.customer_id);
+                (*c)->customer_names.Load(customer_ids);
                 return JsonOk(200, PageJson(
                                        page->items,
                                        [&](JsonWriter& w, const Opportunity& o) {
@@ -597,6 +595,11 @@ void Api::AddPipelineRoutes() {
                 if (!columns.ok()) return BadQuery(columns.status());
                 auto c = context();
                 if (!c.ok()) return ProblemFrom(c.status());
+                std::vector<int64_t> customer_ids;
+                for (const auto& col : *columns) {
+                  for (const auto& o : col.items) customer_ids.push_back(o.customer_id);
+                }
+                (*c)->customer_names.Load(customer_ids);
                 return JsonOk(200, JsonDoc([&](JsonWriter& w) {
                                 w.StartObject();
                                 w.Key("stages");

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,9 @@ class Store {
   virtual Status DeleteCustomer(int64_t id, AuditEntry audit) = 0;
   virtual Result<Page<Customer>> ListCustomers(const CustomerQuery& q) = 0;
   virtual Result<int64_t> CountCustomers() = 0;
+  // The names of those of `ids` that exist, in one read (for list answers that
+  // show the customer of each row).
+  virtual Result<std::map<int64_t, std::string>> CustomerNames(const std::vector<int64_t>& ids) = 0;
   // Bulk insert for demo data and imports: one transaction per call, no audit.
   virtual Status InsertCustomersBulk(std::vector<Customer>& customers) = 0;
 

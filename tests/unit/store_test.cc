@@ -154,6 +154,16 @@ TEST_P(StoreTest, ExternalIdIsUnique) {
   EXPECT_EQ(*store_->CountCustomers(), 1);
 }
 
+TEST_P(StoreTest, CustomerNamesReadsExistingIdsInOneCall) {
+  auto a = store_->CreateCustomer(Org("甲公司"), Audit("create"));
+  auto b = store_->CreateCustomer(Org("乙公司"), Audit("create"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto names = store_->CustomerNames({b->id, a->id, 999999, b->id});
+  ASSERT_TRUE(names.ok()) << names.status().message();
+  EXPECT_EQ(*names, (std::map<int64_t, std::string>{{a->id, "甲公司"}, {b->id, "乙公司"}}));
+  EXPECT_TRUE(store_->CustomerNames({})->empty());
+}
+
 TEST_P(StoreTest, SearchFindsShortAndLongChineseSubstrings) {
   for (const char* n : {"杭州云栖科技有限公司", "云南白药集团", "上海栖霞贸易有限公司", "王芳",
                         "ACME Trading"}) {

@@ -338,6 +338,19 @@ class PostgresStore final : public Store {
     return r.row(0).Int(0);
   }
 
+  Result<std::map<int64_t, std::string>> CustomerNames(const std::vector<int64_t>& ids) override {
+    std::map<int64_t, std::string> names;
+    if (ids.empty()) return names;
+    std::string array = "{";
+    for (int64_t id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
+    array += "}";
+    GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
+    GX_ASSIGN_OR_RETURN(auto r, db->Query("SELECT id, name FROM customer WHERE id = ANY($1::bigint[])",
+                                          Params().Add(array)));
+    for (int i = 0; i < r.rows(); ++i) names[r.row(i).Int(0)] = r.row(i).Text(1);
+    return names;
+  }
+
   Status InsertCustomersBulk(std::vector<Customer>& customers) override {
     if (customers.empty()) return Status::Ok();
     std::vector<CustomerIndexKeys> keys;

@@ -254,6 +254,24 @@ class SqliteStore final : public Store {
     return row ? st.Int(0) : 0;
   }
 
+  Result<std::map<int64_t, std::string>> CustomerNames(const std::vector<int64_t>& ids) override {
+    std::map<int64_t, std::string> names;
+    if (ids.empty()) return names;
+    std::string list = "[";
+    for (int64_t id : ids) list += (list.size() > 1 ? "," : "") + std::to_string(id);
+    list += "]";
+    GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
+    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT id, name FROM customer WHERE id IN (SELECT value FROM json_each(?))"));
+    st.Bind(list);
+    for (;;) {
+      GX_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      names[st.Int(0)] = st.Text(1);
+    }
+    return names;
+  }
+
   Status InsertCustomersBulk(std::vector<Customer>& customers) override {
     std::vector<CustomerIndexKeys> keys;
     keys.reserve(customers.size());
