@@ -174,9 +174,7 @@ Result<AuditListPlan> PlanAuditList(const AuditQuery& q) {
 }
 
 void FinishAuditPage(Page<AuditEntry>& page, int limit) {
-  if (static_cast<int>(page.items.size()) <= limit) return;
-  page.items.resize(limit);
-  page.next = EncodeCursor({std::to_string(page.items.back().id)});
+  FinishPage(page, limit, [](const AuditEntry& a) { return std::vector<std::string>{std::to_string(a.id)}; });
 }
 
 }  // namespace guanxi

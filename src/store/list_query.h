@@ -13,6 +13,7 @@
 
 #include "domain/customer.h"
 #include "domain/status.h"
+#include "store/cursor.h"
 #include "store/store.h"
 
 namespace guanxi {
@@ -61,5 +62,15 @@ struct AuditListPlan {
 Result<AuditListPlan> PlanAuditList(const AuditQuery& q);
 // Drops the look-ahead row and sets the cursor of the following page.
 void FinishAuditPage(Page<AuditEntry>& page, int limit);
+
+// For a page read with LIMIT limit + 1: drops the look-ahead row, if there is
+// one, and sets `next` to the cursor of the last row kept (`key(row)` gives the
+// cursor's parts: the sort key and the id).
+template <typename T, typename Key>
+void FinishPage(Page<T>& page, int limit, Key key) {
+  if (static_cast<int>(page.items.size()) <= limit) return;
+  page.items.resize(limit);
+  page.next = EncodeCursor(key(page.items.back()));
+}
 
 }  // namespace guanxi

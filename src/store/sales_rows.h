@@ -261,4 +261,13 @@ inline bool CountsOutOfFunnel(const Order& o, int64_t threshold) {
   return !o.opportunity_id && CountsAsSale(o.status) && threshold > 0 && o.total < threshold;
 }
 
+// The cursor parts of each sales list's order (both backends page alike).
+inline std::vector<std::string> ProductCursor(const Product& p) { return {p.code}; }
+inline std::vector<std::string> OrderCursor(const Order& o) {
+  return {std::to_string(o.ordered_at), std::to_string(o.id)};
+}
+inline std::vector<std::string> OpportunityCursor(const Opportunity& o) {
+  return {std::to_string(o.updated_at), std::to_string(o.id)};
+}
+
 }  // namespace guanxi::store_rows

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "store/cursor.h"
+#include "store/list_query.h"
 #include "store/postgres/sales_impl.h"
 
 namespace guanxi::pg_sales {
@@ -164,11 +165,8 @@ Result<Page<Opportunity>> PgSalesStore::ListOpportunities(const OpportunityQuery
   GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   GX_ASSIGN_OR_RETURN(auto r, db->Query(s.Numbered(), s.params));
   Page<Opportunity> page;
-  for (int i = 0; i < r.rows() && i < q.limit; ++i) page.items.push_back(ReadOpportunity(r.row(i)));
-  if (r.rows() > q.limit) {
-    const Opportunity& last = page.items.back();
-    page.next = EncodeCursor({std::to_string(last.updated_at), std::to_string(last.id)});
-  }
+  for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadOpportunity(r.row(i)));
+  FinishPage(page, q.limit, OpportunityCursor);
   return page;
 }
 

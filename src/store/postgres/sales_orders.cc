@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "store/cursor.h"
+#include "store/list_query.h"
 #include "store/postgres/bulk_load.h"
 #include "store/postgres/sales_impl.h"
 
@@ -200,11 +201,8 @@ Result<Page<Order>> PgSalesStore::ListOrders(const OrderQuery& q) {
   GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   GX_ASSIGN_OR_RETURN(auto r, db->Query(s.Numbered(), s.params));
   Page<Order> page;
-  for (int i = 0; i < r.rows() && i < q.limit; ++i) page.items.push_back(ReadOrder(r.row(i)));
-  if (r.rows() > q.limit) {
-    const Order& last = page.items.back();
-    page.next = EncodeCursor({std::to_string(last.ordered_at), std::to_string(last.id)});
-  }
+  for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadOrder(r.row(i)));
+  FinishPage(page, q.limit, OrderCursor);
   return page;
 }
 

@@ -2,6 +2,7 @@
 #include "store/postgres/sales_store.h"
 
 #include "store/cursor.h"
+#include "store/list_query.h"
 #include "store/postgres/sales_impl.h"
 
 namespace guanxi {
@@ -160,8 +161,8 @@ Result<Page<Product>> PgSalesStore::ListProducts(const ProductQuery& q) {
   GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   GX_ASSIGN_OR_RETURN(auto r, db->Query(s.Numbered(), s.params));
   Page<Product> page;
-  for (int i = 0; i < r.rows() && i < q.limit; ++i) page.items.push_back(ReadProduct(r.row(i)));
-  if (r.rows() > q.limit) page.next = EncodeCursor({page.items.back().code});
+  for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadProduct(r.row(i)));
+  FinishPage(page, q.limit, ProductCursor);
   return page;
 }
 

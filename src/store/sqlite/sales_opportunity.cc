@@ -270,11 +270,7 @@ Result<Page<Opportunity>> SqliteSalesStore::ListOpportunities(const OpportunityQ
     if (!row) break;
     page.items.push_back(ReadOpportunity(st));
   }
-  if (static_cast<int>(page.items.size()) > q.limit) {
-    page.items.resize(q.limit);
-    const Opportunity& last = page.items.back();
-    page.next = EncodeCursor({std::to_string(last.updated_at), std::to_string(last.id)});
-  }
+  FinishPage(page, q.limit, OpportunityCursor);
   return page;
 }
 

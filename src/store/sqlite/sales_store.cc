@@ -248,10 +248,7 @@ Result<Page<Product>> SqliteSalesStore::ListProducts(const ProductQuery& q) {
     if (!row) break;
     page.items.push_back(ReadProduct(st));
   }
-  if (static_cast<int>(page.items.size()) > q.limit) {
-    page.items.resize(q.limit);
-    page.next = EncodeCursor({page.items.back().code});
-  }
+  FinishPage(page, q.limit, ProductCursor);
   return page;
 }
 
@@ -361,11 +358,7 @@ Result<Page<Order>> SqliteSalesStore::ListOrders(const OrderQuery& q) {
     if (!row) break;
     page.items.push_back(ReadOrder(st));
   }
-  if (static_cast<int>(page.items.size()) > q.limit) {
-    page.items.resize(q.limit);
-    const Order& last = page.items.back();
-    page.next = EncodeCursor({std::to_string(last.ordered_at), std::to_string(last.id)});
-  }
+  FinishPage(page, q.limit, OrderCursor);
   return page;
 }
 
