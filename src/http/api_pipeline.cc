@@ -285,10 +285,7 @@ void Api::AddPipelineRoutes() {
                                 w.StartArray();
                                 for (const auto& l : learned->items) {
                                   w.StartObject();
-                                  w.Key("key");
-                                  WriteString(w, l.stage.key);
-                                  w.Key("name");
-                                  WriteString(w, l.stage.name_zh);
+                                  WriteStageKeyName(w, l.stage);
                                   w.Key("configured_rate");
                                   WriteRate(w, l.stage.win_rate_bp);
                                   w.Key("learned_rate");
@@ -606,10 +603,7 @@ void Api::AddPipelineRoutes() {
                                 w.StartArray();
                                 for (const auto& col : *columns) {
                                   w.StartObject();
-                                  w.Key("key");
-                                  WriteString(w, col.stage.key);
-                                  w.Key("name");
-                                  WriteString(w, col.stage.name_zh);
+                                  WriteStageKeyName(w, col.stage);
                                   w.Key("win_rate");
                                   WriteRate(w, col.stage.win_rate_bp);
                                   w.Key("count");
@@ -639,10 +633,7 @@ void Api::AddPipelineRoutes() {
                                 w.StartArray();
                                 for (const auto& f : *stages) {
                                   w.StartObject();
-                                  w.Key("key");
-                                  WriteString(w, f.stage.key);
-                                  w.Key("name");
-                                  WriteString(w, f.stage.name_zh);
+                                  WriteStageKeyName(w, f.stage);
                                   w.Key("count");
                                   w.Int64(f.count);
                                   w.Key("amount");

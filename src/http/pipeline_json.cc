@@ -22,12 +22,16 @@ void WriteOptInt(JsonWriter& w, const std::optional<int64_t>& v) {
     w.Null();
 }
 
-void WriteStage(JsonWriter& w, const Stage& s) {
-  w.StartObject();
+void WriteStageKeyName(JsonWriter& w, const Stage& s) {
   w.Key("key");
   WriteString(w, s.key);
   w.Key("name");
   WriteString(w, s.name_zh);
+}
+
+void WriteStage(JsonWriter& w, const Stage& s) {
+  w.StartObject();
+  WriteStageKeyName(w, s);
   w.Key("name_zh");
   WriteString(w, s.name_zh);
   w.Key("name_en");
@@ -157,10 +161,7 @@ std::string ForecastJson(const ForecastView& v) {
   w.StartArray();
   for (const auto& s : v.by_stage) {
     w.StartObject();
-    w.Key("key");
-    WriteString(w, s.stage.key);
-    w.Key("name");
-    WriteString(w, s.stage.name_zh);
+    WriteStageKeyName(w, s.stage);
     w.Key("win_rate");
     WriteRate(w, s.stage.win_rate_bp);
     w.Key("count");

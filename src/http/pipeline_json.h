@@ -22,6 +22,8 @@ void WriteOptInt(JsonWriter& w, const std::optional<int64_t>& v);
 
 // {"key","name","name_zh","name_en","win_rate","kind","position"}
 void WriteStage(JsonWriter& w, const Stage& s);
+// The "key" and "name" members that begin every per-stage row of an answer.
+void WriteStageKeyName(JsonWriter& w, const Stage& s);
 // The stored fields of an opportunity, into an object the caller opened.
 void WriteOpportunityFields(JsonWriter& w, const Opportunity& o);
 // Reads the writable fields present in `in` onto `o`.
