@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev libboost-math-dev
   rapidjson-dev libsqlite3-dev sqlite3 libphonenumber-dev libopencc-dev opencc libicu-dev
-  libargon2-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libargon2-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev libnlopt-dev
 )
 # Only the test command needs a browser and a PostgreSQL server (the suites run
 # again on a throw-away cluster, scripts/pg-cluster.sh); the benchmarks need wrk,
