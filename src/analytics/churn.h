@@ -13,11 +13,11 @@ struct ChurnOptions {
   double gap_multiple = 2.0;       // or when the current gap > multiple × usual interval
   int min_purchase_days = 2;       // the gap rule needs an interval: ≥ 2 purchase days
 };
-// Inputs are per customer (dense index). p_alive / clv_if_alive may be NaN for customers
+// Inputs are per customer (dense index). p_alive / clv may be NaN for customers
 // the purchase model did not cover (no purchase by the calibration end).
 //  - usual interval = (last_day − first_day) / (purchase_days − 1)
 //  - gap = as_of − last_day
-//  - value at risk = the CLV the customer brings if they stay = clv / P(alive)
+//  - value at risk = the CLV lost if they leave = clv (0 when not covered)
 //    (for NaN inputs: 0)
 struct ChurnInput {
   int32_t as_of_day = 0;

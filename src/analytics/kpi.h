@@ -52,7 +52,10 @@ struct KpiResult {
   CohortMatrix cohorts;
 };
 // `group_of[i]` is customer i's group index into `group_keys` (or −1 for none); both may
-// be empty. Only transactions with from_day ≤ day ≤ to_day are used.
+// be empty. Only transactions with from_day ≤ day ≤ to_day are counted in the rows and
+// cohorts; whether a customer is new (and their cohort) is decided by their first purchase
+// ever (on or before to_day), so a customer who bought before from_day is in base_start,
+// not new. Cohorts without a member are left out.
 KpiResult ComputeKpis(const Transactions& tx, PeriodKind kind, int32_t from_day, int32_t to_day,
                       const std::vector<std::string>& group_keys = {},
                       const std::vector<int>& group_of = {});

@@ -18,6 +18,7 @@
 #include "domain/search_text.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/analytics_keeper.h"
 #include "service/auth_service.h"
 #include "service/customer_service.h"
 #include "service/demo_data.h"
@@ -241,9 +242,11 @@ int Serve(const Args& a) {
   UserService users(*store, clock);
   OrderService orders(*store, clock);
   PipelineService pipeline(*store, clock);
+  AnalyticsService analytics(*store, clock);
+  TaskService tasks(*store, clock);
   http::ApiOptions ao;
   ao.web_root = a.GetOr("web-root", "web/dist");
-  http::Api api(*store, clock, auth, customers, users, orders, pipeline, ao);
+  http::Api api(*store, clock, auth, customers, users, orders, pipeline, analytics, tasks, ao);
   http::HttpServer server(so, [&api](const http::HttpRequest& r) { return api.Handle(r); });
   api.SetGaugeSource([&server]() {
     std::map<std::string, double> g;
@@ -266,6 +269,10 @@ int Serve(const Args& a) {
   }
   api.SetReady(true);
   SnapshotKeeper snapshots(pipeline.metrics(), std::chrono::minutes(10));
+  // The nightly analytics run; a database with orders and no run yet (demo data)
+  // gets one at start so the dashboards have figures.
+  AnalyticsKeeper analytics_keeper(analytics);
+  analytics_keeper.Start(std::chrono::minutes(10), /*initial_run=*/true);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("guanxi %s listening on http://%s:%u (started in %.0f ms)\n", GUANXI_VERSION,
               so.host.c_str(), bound, ms);
@@ -278,6 +285,7 @@ int Serve(const Args& a) {
   server.Shutdown(std::chrono::seconds(10));
   server.Wait();
   snapshots.Stop();
+  analytics_keeper.Stop();
   store->Close();
   std::fprintf(stderr, "guanxi: stopped\n");
   return 0;

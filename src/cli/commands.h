@@ -27,6 +27,14 @@ int PipelineForecast(const Args& a);  // pipeline_commands.cc
 int PipelineSnapshot(const Args& a);
 int TargetsSet(const Args& a);
 int TargetsList(const Args& a);
+int AnalyzeSummary(const Args& a);  // analyze_commands.cc
+int AnalyzeRfm(const Args& a);
+int AnalyzeTiers(const Args& a);
+int AnalyzeKpi(const Args& a);
+int AnalyzeKmeans(const Args& a);  // analyze_model_commands.cc
+int AnalyzeClv(const Args& a);
+int AnalyzeChurn(const Args& a);
+int AnalyzeBasket(const Args& a);  // analyze_basket_command.cc
 
 // Opens the store named by --db (and --sync, --pool) for a command defined
 // outside commands.cc. On failure returns null and sets *error; an error that

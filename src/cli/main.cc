@@ -31,6 +31,20 @@ constexpr char kUsage[] =
     "  pipeline snapshot --db PATH [--quarter Q]\n"
     "  targets set --db PATH --quarter Q (--owner LOGIN | --team T | --company) --amount YUAN\n"
     "  targets list --db PATH --quarter Q [--format text|json]\n"
+    "  analyze summary|rfm|tiers|kmeans|clv|churn|kpi (--file F.csv | --db PATH|URL)\n"
+    "          [--customer-col C] [--ts-col C] [--amount-col C] [--as-of DATE]\n"
+    "          [--format json|csv] [--out FILE] [command options]\n"
+    "    tiers   [--strategic-share 0.05] [--important-share 0.2] [--margin 1]\n"
+    "    kmeans  [--k 4] [--features recency,frequency,monetary,average,tenure] [--seed 1]\n"
+    "            [--choose-k]\n"
+    "    clv     [--model bgnbd|pareto-nbd] [--spend gamma-gamma|none] [--calibration-end DATE]\n"
+    "            [--holdout-end DATE] [--time-unit day|week] [--horizon N]\n"
+    "            [--discount-rate R] [--margin M]\n"
+    "    churn   clv options + [--p-alive-threshold 0.3] [--gap-multiple 2] [--limit 100]\n"
+    "    kpi     [--period month|quarter] [--from DATE] [--to DATE]\n"
+    "  analyze basket (--file LINES.csv | --db PATH|URL) [--order-col C] [--customer-col C]\n"
+    "          [--item-col C] [--min-support 0.01] [--min-confidence 0.2] [--max-size 4]\n"
+    "          [--top 3] [--format json|csv] [--out FILE]\n"
     "  version\n"
     "\n"
     "--db takes an SQLite file or a PostgreSQL URL (postgresql://user@host:port/db).\n"
@@ -40,7 +54,7 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   using namespace guanxi::cli;
-  auto parsed = ParseArgs(argc, argv, {"password-stdin", "help", "company"});
+  auto parsed = ParseArgs(argc, argv, {"password-stdin", "help", "company", "choose-k"});
   if (!parsed.ok()) {
     std::fprintf(stderr, "guanxi: %s\n%s", parsed.status().message().c_str(), kUsage);
     return 2;
@@ -67,6 +81,14 @@ int main(int argc, char** argv) {
       {"pipeline snapshot", PipelineSnapshot},
       {"targets set", TargetsSet},
       {"targets list", TargetsList},
+      {"analyze summary", AnalyzeSummary},
+      {"analyze rfm", AnalyzeRfm},
+      {"analyze tiers", AnalyzeTiers},
+      {"analyze kmeans", AnalyzeKmeans},
+      {"analyze clv", AnalyzeClv},
+      {"analyze churn", AnalyzeChurn},
+      {"analyze basket", AnalyzeBasket},
+      {"analyze kpi", AnalyzeKpi},
   };
   std::string name;
   for (const auto& w : a.command) name += (name.empty() ? "" : " ") + w;

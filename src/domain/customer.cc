@@ -225,6 +225,9 @@ Status NormalizeCustomer(Customer& customer) {
   CheckText(errors, "city", c.city, kMaxShortTextChars, false);
   CheckText(errors, "external_id", c.external_id, kMaxShortTextChars, false);
   CheckText(errors, "notes", c.notes, kMaxNotesChars, false, Lines::kMulti);
+  if (c.purchase_potential && (*c.purchase_potential < 0 || *c.purchase_potential > kMaxPurchasePotential)) {
+    errors.Add("purchase_potential", "must be between 0 and 10^15 fen");
+  }
 
   if (IsValidUtf8(c.source)) {
     c.source = std::string(TrimWhitespace(c.source));

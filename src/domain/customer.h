@@ -90,7 +90,13 @@ struct Customer {
   bool archived = false;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
+  // 采购潜力: the estimated yearly wallet in fen (0 … kMaxPurchasePotential), the
+  // attack/defend analysis's potential; nullopt when unknown.
+  std::optional<int64_t> purchase_potential;
 };
+
+// Largest purchase_potential accepted: 10^15 fen (10 trillion yuan).
+inline constexpr int64_t kMaxPurchasePotential = 1'000'000'000'000'000;
 
 struct Contact {
   int64_t id = 0;

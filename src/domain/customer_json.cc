@@ -71,6 +71,8 @@ void WriteCustomerFields(JsonWriter& w, const Customer& c) {
   StrField(w, "email", c.email);
   StrField(w, "notes", c.notes);
   StrField(w, "external_id", c.external_id);
+  Key(w, "purchase_potential");
+  if (c.purchase_potential) w.Int64(*c.purchase_potential); else w.Null();
   Key(w, "archived");
   w.Bool(c.archived);
   StrField(w, "created_at", FormatUtc(c.created_at));

@@ -12,7 +12,8 @@ namespace guanxi::http {
 using namespace internal;  // NOLINT(google-build-using-namespace): this file's own helpers
 
 Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
-         UserService& users, OrderService& orders, PipelineService& pipeline, ApiOptions options)
+         UserService& users, OrderService& orders, PipelineService& pipeline,
+         AnalyticsService& analytics, TaskService& tasks, ApiOptions options)
     : store_(store),
       clock_(clock),
       auth_(auth),
@@ -20,6 +21,8 @@ Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& c
       users_(users),
       orders_(orders),
       pipeline_(pipeline),
+      analytics_(analytics),
+      tasks_(tasks),
       options_(std::move(options)),
       static_files_(options_.web_root) {
   AddRoutes();
@@ -143,6 +146,8 @@ void Api::AddRoutes() {
   AddCustomerRoutes();
   AddOrderRoutes();
   AddPipelineRoutes();
+  AddAnalyticsRoutes();
+  AddTaskRoutes();
 }
 
 }  // namespace guanxi::http

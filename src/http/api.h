@@ -16,10 +16,12 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "service/analytics_service.h"
 #include "service/auth_service.h"
 #include "service/customer_service.h"
 #include "service/order_service.h"
 #include "service/pipeline_service.h"
+#include "service/task_service.h"
 #include "service/user_service.h"
 
 namespace guanxi::http {
@@ -32,7 +34,8 @@ struct ApiOptions {
 class Api {
  public:
   Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
-      UserService& users, OrderService& orders, PipelineService& pipeline, ApiOptions options);
+      UserService& users, OrderService& orders, PipelineService& pipeline,
+      AnalyticsService& analytics, TaskService& tasks, ApiOptions options);
 
   HttpResponse Handle(const HttpRequest& r);
 
@@ -52,6 +55,8 @@ class Api {
   void AddAdminRoutes();     // api_admin.cc: session, meta, users, teams, tokens, audit
   void AddOrderRoutes();     // api_orders.cc: products, orders, import, receivables
   void AddPipelineRoutes();  // api_pipeline.cc: stages, opportunities, metrics, targets, playbook
+  void AddAnalyticsRoutes();  // api_analytics.cc: settings, runs, churn, top CLV, attack/defend
+  void AddTaskRoutes();       // api_tasks.cc: follow-up tasks
   // Wraps a handler taking (request, path params, principal) into one that
   // authenticates first (defined in api_internal.h).
   template <typename Fn>
@@ -70,6 +75,8 @@ class Api {
   UserService& users_;
   OrderService& orders_;
   PipelineService& pipeline_;
+  AnalyticsService& analytics_;
+  TaskService& tasks_;
   ApiOptions options_;
   Router router_;
   Metrics metrics_;

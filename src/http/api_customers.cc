@@ -1,13 +1,61 @@
 // Routes of the customer archive: /api/v1/customers and /api/v1/contacts.
+#include <charconv>
+#include <cstdlib>
 #include <map>
 
 #include "domain/phone.h"
+#include "analytics/rfm.h"
+#include "analytics/tiers.h"
 #include "domain/search_text.h"
+#include "http/analytics_json.h"
 #include "http/api_internal.h"
 
 namespace guanxi::http {
 
 using namespace internal;  // NOLINT(google-build-using-namespace): this file's own helpers
+
+namespace {
+
+// The analytics filters of the customer list (docs/analytics-api.md).
+void ReadMetricFilters(const HttpRequest& r, CustomerQuery& q, std::vector<FieldError>& errors) {
+  if (auto v = r.Query("rfm_class"); v && !v->empty()) {
+    if (analytics::ParseRfmClass(*v)) q.rfm_class = *v;
+    else errors.push_back({"rfm_class", "unknown RFM class"});
+  }
+  if (auto v = r.Query("tier"); v && !v->empty()) {
+    if (analytics::ParseValueTier(*v)) q.tier = *v;
+    else errors.push_back({"tier", "unknown value tier"});
+  }
+  if (auto v = r.Query("p_alive_lt"); v && !v->empty()) {
+    char* end = nullptr;
+    const double x = std::strtod(v->c_str(), &end);
+    if (end != v->c_str() + v->size() || !(x > 0 && x <= 1)) {
+      errors.push_back({"p_alive_lt", "must be a number in (0, 1]"});
+    } else {
+      q.p_alive_lt = x;
+    }
+  }
+  if (auto v = r.Query("churn_risk"); v && !v->empty()) {
+    if (*v == "true") q.churn_risk = true;
+    else if (*v == "false") q.churn_risk = false;
+    else errors.push_back({"churn_risk", "must be true or false"});
+  }
+  if (auto v = r.Query("cluster"); v && !v->empty()) {
+    int64_t n = -1;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || p != v->data() + v->size() || n < 0 || n > 100) {
+      errors.push_back({"cluster", "must be a cluster number"});
+    } else {
+      q.cluster = n;
+    }
+  }
+  if (auto v = r.Query("attack_defend"); v && !v->empty()) {
+    if (analytics::ParseAttackDefend(*v)) q.attack_defend = *v;
+    else errors.push_back({"attack_defend", "must be acquire, retain, maintain or abandon"});
+  }
+}
+
+}  // namespace
 
 void Api::AddCustomerRoutes() {
   auto authed = [this](auto fn) { return Authed(std::move(fn)); };
@@ -34,7 +82,7 @@ void Api::AddCustomerRoutes() {
   };
 
   // --- customers ---
-  router_.Add("GET", "/api/v1/customers", authed([this, write_customer](
+  router_.Add("GET", "/api/v1/customers", authed([this](
                                                     const HttpRequest& r, const PathParams&,
                                                     const Principal& p) {
     CustomerQuery q;
@@ -58,6 +106,7 @@ void Api::AddCustomerRoutes() {
       if (auto e = ParseLifecycleStage(*v)) q.stage = e;
       else errors.push_back({"stage", "unknown lifecycle stage"});
     }
+    ReadMetricFilters(r, q, errors);
     if (auto v = r.Query("archived")) {
       if (*v == "false") q.archived = CustomerQuery::Archived::kActive;
       else if (*v == "true") q.archived = CustomerQuery::Archived::kArchived;
@@ -68,9 +117,11 @@ void Api::AddCustomerRoutes() {
       static const std::map<std::string, CustomerSort> kSorts = {
           {"-updated_at", CustomerSort::kUpdatedDesc}, {"updated_at", CustomerSort::kUpdatedAsc},
           {"name", CustomerSort::kNameAsc},            {"-name", CustomerSort::kNameDesc},
-          {"-created_at", CustomerSort::kCreatedDesc}, {"created_at", CustomerSort::kCreatedAsc}};
+          {"-created_at", CustomerSort::kCreatedDesc}, {"created_at", CustomerSort::kCreatedAsc},
+          {"clv_desc", CustomerSort::kClvDesc},        {"p_alive_asc", CustomerSort::kPAliveAsc},
+          {"value_at_risk_desc", CustomerSort::kValueAtRiskDesc}};
       auto it = kSorts.find(*v);
-      if (it == kSorts.end()) errors.push_back({"sort", "must be one of -updated_at, updated_at, name, -name, -created_at, created_at"});
+      if (it == kSorts.end()) errors.push_back({"sort", "must be one of -updated_at, updated_at, name, -name, -created_at, created_at, clv_desc, p_alive_asc, value_at_risk_desc"});
       else q.sort = it->second;
     }
     if (auto v = r.Query("limit")) {
@@ -87,9 +138,28 @@ void Api::AddCustomerRoutes() {
       }
       return ProblemFrom(page.status());
     }
-    return JsonOk(200, PageJson(page->items, write_customer, page->next));
+    // Each item carries its analytics figures ("metrics") when a run covered it.
+    std::vector<int64_t> ids;
+    for (const Customer& c : page->items) ids.push_back(c.id);
+    auto metrics = store_.Analytics().MetricsFor(ids);
+    if (!metrics.ok()) return ProblemFrom(metrics.status());
+    return JsonOk(200, PageJson(page->items, [&](JsonWriter& w, const Customer& c) {
+      w.StartObject();
+      WriteCustomerFields(w, c);
+      w.Key("owner_name");
+      WriteString(w, c.owner_user_id ? OwnerName(*c.owner_user_id) : std::string());
+      w.Key("phone_region");
+      WriteString(w, c.phone.empty() ? std::string() : PhoneRegion(c.phone));
+      auto m = metrics->find(c.id);
+      if (m != metrics->end()) {
+        w.Key("metrics");
+        WriteMetricSummary(w, m->second);
+      }
+      w.EndObject();
+    }, page->next));
   }), {"q", "owner", "tag", "source", "province", "relationship", "stage", "archived", "sort",
-        "limit", "after"});
+        "limit", "after", "rfm_class", "tier", "p_alive_lt", "churn_risk", "cluster",
+        "attack_defend"});
   router_.Add("POST", "/api/v1/customers", authed([this, parse_body, customer_response](
                                                      const HttpRequest& r, const PathParams&,
                                                      const Principal& p) {

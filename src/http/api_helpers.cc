@@ -100,6 +100,7 @@ void ReadCustomerFields(JsonObjectReader& in, Customer& c) {
   in.NullableString("email", c.email);
   in.NullableString("notes", c.notes);
   in.NullableString("external_id", c.external_id);
+  in.OptInt("purchase_potential", c.purchase_potential);
   RejectReadOnly(in, {"id", "version", "archived", "created_at", "updated_at", "owner_name",
                       "phone_region"});
 }

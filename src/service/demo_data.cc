@@ -1,6 +1,7 @@
 #include "service/demo_data.h"
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -37,6 +38,7 @@ constexpr uint64_t kStreamOpportunity = 4;
 constexpr uint64_t kStreamRep = 5;
 constexpr uint64_t kStreamTarget = 6;
 constexpr uint64_t kStreamPayment = 7;
+constexpr uint64_t kStreamPotential = 8;
 
 class Rng {
  public:
@@ -845,6 +847,26 @@ std::string ExternalId(int64_t index) {
 
 }  // namespace
 
+// The estimated yearly wallet (purchase potential) the attack/defend model divides our
+// revenue by: log-uniform in a band per company size (individuals: ¥5k–50k), unknown for
+// 15 % of customers. Drawn from its own stream so the other fields do not move.
+namespace {
+
+std::optional<int64_t> PurchasePotential(uint64_t seed, int64_t index, const Customer& c) {
+  Rng r(seed, index, kStreamPotential);
+  if (r.Percent(15)) return std::nullopt;
+  // yuan: micro, small, medium, large, enterprise; individuals last.
+  static constexpr int64_t kLow[6] = {20000, 50000, 200000, 500000, 1000000, 5000};
+  static constexpr int64_t kHigh[6] = {100000, 300000, 1000000, 3000000, 10000000, 50000};
+  const size_t band = c.size ? static_cast<size_t>(*c.size) : 5;
+  const double u = r.Below(1000000) / 1000000.0;
+  const double yuan = static_cast<double>(kLow[band]) *
+                      std::pow(static_cast<double>(kHigh[band]) / kLow[band], u);
+  return static_cast<int64_t>(yuan / 100.0) * 10000;  // whole hundreds of yuan, in fen
+}
+
+}  // namespace
+
 DemoCustomer DemoDataGenerator::Make(int64_t index) const {
   Rng r(seed_, index, kStreamCustomer);
   DemoCustomer out;
@@ -914,6 +936,7 @@ DemoCustomer DemoDataGenerator::Make(int64_t index) const {
 
   AddNotes(r, c);
   c.external_id = ExternalId(index);
+  c.purchase_potential = PurchasePotential(seed_, index, c);
 
   if (org) AddContacts(r, out, company_domain);
   return out;

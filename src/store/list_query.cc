@@ -1,5 +1,7 @@
 #include "store/list_query.h"
 
+#include <charconv>
+
 #include "domain/encoding.h"
 #include "domain/search_text.h"
 #include "store/cursor.h"
@@ -21,6 +23,39 @@ std::vector<std::string> SplitSearchTerms(const std::string& search, size_t* dri
   }
   return terms;
 }
+
+namespace {
+
+// Appends the customer_metric filters of `q`; true when there was one.
+bool AddMetricFilters(const CustomerQuery& q, std::string& where, std::vector<SqlValue>& args) {
+  const size_t before = args.size();
+  auto text = [&](const char* column, const std::string& v) {
+    if (v.empty()) return;
+    where += std::string(" AND m.") + column + " = ?";
+    args.emplace_back(v);
+  };
+  text("rfm_class", q.rfm_class);
+  text("tier", q.tier);
+  text("attack_defend", q.attack_defend);
+  if (q.p_alive_lt) {
+    where += " AND m.p_alive < ?";
+    args.emplace_back(*q.p_alive_lt);
+  }
+  if (q.churn_risk) {
+    where += " AND m.churn_risk = ?";
+    args.emplace_back(int64_t{*q.churn_risk ? 1 : 0});
+  }
+  if (q.cluster) {
+    where += " AND m.cluster = ?";
+    args.emplace_back(*q.cluster);
+  }
+  return args.size() != before;
+}
+
+// The parts of a metric sort's cursor: column, value ("-" for NULL), id.
+constexpr char kNullPart[] = "-";
+
+}  // namespace
 
 Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDialect& dialect) {
   using Key = CustomerListPlan::Key;
@@ -47,7 +82,20 @@ Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDi
       case CustomerSort::kCreatedAsc: plan.key = Key::kCreated; descending = false; break;
       case CustomerSort::kNameAsc: plan.key = Key::kName; descending = false; break;
       case CustomerSort::kNameDesc: plan.key = Key::kName; break;
+      case CustomerSort::kClvDesc: plan.key = Key::kMetric; plan.metric_column = "clv"; break;
+      case CustomerSort::kValueAtRiskDesc: plan.key = Key::kMetric; plan.metric_column = "value_at_risk"; break;
+      case CustomerSort::kPAliveAsc:
+        plan.key = Key::kMetric;
+        plan.metric_column = "p_alive";
+        plan.metric_real = true;
+        descending = false;
+        break;
     }
+  }
+  // The customer list reads metric columns through a LEFT JOIN; a metric sort
+  // reads its rows with a value from the metric side instead (below).
+  if (AddMetricFilters(q, where, args) || plan.key == Key::kMetric) {
+    from += " LEFT JOIN customer_metric m ON m.customer_id = c.id";
   }
 
   switch (q.scope.kind) {
@@ -101,7 +149,9 @@ Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDi
   // id beyond the cursor), then rows past the value. A single row-value
   // comparison `(col, id) < (v, id)` would be used by SQLite only as a range on
   // `col`, so a page after many tied rows would step over all of them.
-  const std::string select = std::string("SELECT ") + store_rows::kCustomerColumns + from + where;
+  const std::string metric = "m." + plan.metric_column;
+  const std::string select = std::string("SELECT ") + store_rows::kCustomerColumns +
+                             (plan.key == Key::kMetric ? ", " + metric : std::string()) + from + where;
   const std::string full_order = plan.key == Key::kId
                                      ? " ORDER BY " + id_column + dir
                                      : " ORDER BY " + sort_column + dir + ", c.id" + dir;
@@ -110,6 +160,58 @@ Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDi
     s.args.insert(s.args.end(), extra.begin(), extra.end());
     plan.segments.push_back(std::move(s));
   };
+  if (plan.key == Key::kMetric) {
+    // Rows with the value (value, then id), then rows without it (id): separate
+    // statements, as NULL ordering differs between the backends. Rows with a
+    // value are read from customer_metric's index on (value, customer_id) in
+    // order, joined to their customer (CROSS JOIN keeps SQLite's loop order:
+    // the index drives, so a page stops after `limit` rows instead of sorting
+    // every customer).
+    const std::string select_valued =
+        std::string("SELECT ") + store_rows::kCustomerColumns + ", " + metric +
+        " FROM customer_metric m CROSS JOIN customer c" + where + " AND c.id = m.customer_id";
+    auto valued = [&](const std::string& condition, std::vector<SqlValue> extra, const std::string& order) {
+      CustomerListPlan::Segment s{select_valued + condition + order, args};
+      s.args.insert(s.args.end(), extra.begin(), extra.end());
+      plan.segments.push_back(std::move(s));
+    };
+    const std::string by_value = " ORDER BY " + metric + dir + ", m.customer_id" + dir;
+    const std::string by_id = std::string(" ORDER BY c.id") + dir;
+    if (q.after.empty()) {
+      valued(" AND " + metric + " IS NOT NULL", {}, by_value);
+      segment(" AND " + metric + " IS NULL", {}, by_id);
+      return plan;
+    }
+    auto parts = DecodeCursor(q.after, 3);
+    if (!parts || (*parts)[0] != plan.metric_column) {
+      return Status::InvalidField("after", "not a cursor this server issued for this sort");
+    }
+    auto id = store_rows::ParseInt64((*parts)[2]);
+    if (!id) return Status::InvalidField("after", "not a cursor this server issued");
+    const std::string& v = (*parts)[1];
+    if (v == kNullPart) {
+      segment(" AND " + metric + " IS NULL AND c.id " + cmp + " ?", {*id}, by_id);
+      return plan;
+    }
+    SqlValue value;
+    if (plan.metric_real) {
+      double d = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (ec != std::errc() || ptr != v.data() + v.size()) {
+        return Status::InvalidField("after", "not a cursor this server issued");
+      }
+      value = d;
+    } else {
+      auto n = store_rows::ParseInt64(v);
+      if (!n) return Status::InvalidField("after", "not a cursor this server issued");
+      value = *n;
+    }
+    valued(" AND " + metric + " = ? AND m.customer_id " + cmp + " ?", {value, *id},
+           std::string(" ORDER BY m.customer_id") + dir);
+    valued(" AND " + metric + " " + cmp + " ?", {value}, by_value);
+    segment(" AND " + metric + " IS NULL", {}, by_id);
+    return plan;
+  }
   if (q.after.empty()) {
     segment("", {}, full_order);
     return plan;
@@ -139,12 +241,16 @@ Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDi
 }
 
 std::string CustomerListCursor(const CustomerListPlan& plan, const Customer& last,
-                               const std::string& name_sort) {
+                               const std::optional<std::string>& sort_value) {
   using Key = CustomerListPlan::Key;
   std::vector<std::string> parts;
+  if (plan.key == Key::kMetric) {
+    parts.push_back(plan.metric_column);
+    parts.push_back(sort_value.value_or(kNullPart));
+  }
   if (plan.key == Key::kUpdated) parts.push_back(std::to_string(last.updated_at));
   if (plan.key == Key::kCreated) parts.push_back(std::to_string(last.created_at));
-  if (plan.key == Key::kName) parts.push_back(HexEncode(name_sort));
+  if (plan.key == Key::kName) parts.push_back(HexEncode(sort_value.value_or("")));
   parts.push_back(std::to_string(last.id));
   return EncodeCursor(parts);
 }

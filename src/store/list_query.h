@@ -21,7 +21,7 @@ namespace guanxi {
 struct SqlBlob {
   std::string bytes;
 };
-using SqlValue = std::variant<int64_t, std::string, SqlBlob>;
+using SqlValue = std::variant<int64_t, std::string, SqlBlob, double>;
 
 // How a backend matches the search terms (already folded, split on spaces).
 // `drive` indexes the longest term, which should use an index; the others filter.
@@ -34,8 +34,12 @@ struct SearchSql {
 using SearchDialect = std::function<SearchSql(const std::vector<std::string>& terms, size_t drive)>;
 
 struct CustomerListPlan {
-  enum class Key { kId, kUpdated, kCreated, kName };
+  enum class Key { kId, kUpdated, kCreated, kName, kMetric };
   Key key = Key::kId;
+  // kMetric: the customer_metric column sorted by (selected as column
+  // store_rows::kCustomerSortValueColumn) and whether it holds doubles.
+  std::string metric_column;
+  bool metric_real = false;
   // One or two statements read in turn until the page is full (see the .cc).
   struct Segment {
     std::string sql;  // SELECT store_rows::kCustomerColumns … ORDER BY …, then " LIMIT ?"
@@ -46,9 +50,11 @@ struct CustomerListPlan {
 
 Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDialect& dialect);
 
-// The cursor of the page ending at `last`; `name_sort` is its sort key (kName only).
+// The cursor of the page ending at `last`. `sort_value` is its sort key for
+// kName (name_sort bytes) and kMetric (the value's text, PortableReal form for
+// doubles; nullopt when NULL); unused otherwise.
 std::string CustomerListCursor(const CustomerListPlan& plan, const Customer& last,
-                               const std::string& name_sort);
+                               const std::optional<std::string>& sort_value);
 
 // The search terms of a folded query, and the index of the one that drives it.
 std::vector<std::string> SplitSearchTerms(const std::string& search, size_t* drive);

@@ -20,7 +20,7 @@ const std::vector<PortableTable>& PortableTableDefs() {
        {"id", "version", "kind", "name", "industry", "size", "province", "city", "source",
         "owner_user_id", "relationship", "relationship_level", "lifecycle_stage", "tags",
         "care_dates", "phone", "email", "notes", "external_id", "archived", "created_at",
-        "updated_at"}, {{"id"}}},
+        "updated_at", "purchase_potential"}, {{"id"}}},
       {"contact",
        {"id", "version", "customer_id", "name", "title", "phone", "email", "wechat", "personality",
         "birthday", "notes", "created_at", "updated_at"}, {{"id"}}},
@@ -68,6 +68,21 @@ const std::vector<PortableTable>& PortableTableDefs() {
       {"buying_centre_member",
        {"id", "opportunity_id", "contact_id", "role", "attitude", "influence", "reports_to", "note"},
        {{"id"}}},
+      // The analytics tables (0004_analytics.sql). customer_metric's REAL
+      // columns travel in one canonical text form (see real_columns).
+      {"customer_metric",
+       {"customer_id", "run_id", "computed_at", "as_of", "recency_days", "frequency", "monetary",
+        "r_score", "f_score", "m_score", "rfm_cell", "rfm_class", "tier", "cluster", "p_alive",
+        "expected_purchases", "expected_spend", "clv", "churn_risk", "value_at_risk", "attack_defend",
+        "wallet_share", "revenue_365", "usual_interval_days"},
+       {{"customer_id"}}, false, {"p_alive", "expected_purchases", "wallet_share", "usual_interval_days"}},
+      {"analytics_run",
+       {"id", "started_at", "finished_at", "trigger", "schedule_key", "user_id", "as_of", "settings",
+        "report"}, {{"id"}}},
+      {"analytics_setting", {"key", "value"}, {{"key", true}}},
+      {"task",
+       {"id", "version", "customer_id", "assignee_user_id", "title", "due_day", "status", "origin",
+        "created_by", "created_at", "completed_at"}, {{"id"}}},
   };
   return kTables;
 }
@@ -101,6 +116,28 @@ std::string JoinColumns(const std::vector<std::string>& columns) {
     out += c;
   }
   return out;
+}
+
+std::vector<bool> RealColumnMask(const PortableTable& t) {
+  std::vector<bool> mask(t.columns.size(), false);
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    for (const auto& r : t.real_columns) mask[i] = mask[i] || r == t.columns[i];
+  }
+  return mask;
+}
+
+std::string PortableReal(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("0");
+}
+
+std::optional<std::string> CanonicalReal(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc()) return text;  // not a number: left for the destination to refuse
+  return PortableReal(v);
 }
 
 int64_t TextRow::Int(int col) const {

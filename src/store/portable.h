@@ -21,7 +21,18 @@ struct PortableTable {
   // The migrations seed rows into this table (stage, sales_setting): an import
   // deletes them before loading the first chunk of the table.
   bool seeded = false;
+  // Floating-point columns. Backends print doubles differently (SQLite rounds
+  // to 15 digits), so exports write them as PortableReal: the shortest text
+  // that reads back as the same double, identical on both backends.
+  std::vector<std::string> real_columns = {};
 };
+
+// Which columns of `t` are real_columns, by position.
+std::vector<bool> RealColumnMask(const PortableTable& t);
+// The shortest round-trip decimal form of `v`.
+std::string PortableReal(double v);
+// `text` (a backend's rendering of a double) in PortableReal form.
+std::optional<std::string> CanonicalReal(const std::optional<std::string>& text);
 
 // The ORDER BY list of a table, as SQLite writes it (text compares as bytes).
 std::string OrderByColumns(const PortableTable& t);

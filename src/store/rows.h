@@ -22,7 +22,11 @@ constexpr char kCustomerColumns[] =
     "c.id, c.version, c.kind, c.name, c.industry, c.size, c.province, c.city, c.source, "
     "c.owner_user_id, c.relationship, c.relationship_level, c.lifecycle_stage, c.tags, "
     "c.care_dates, c.phone, c.email, c.notes, c.external_id, c.archived, c.created_at, "
-    "c.updated_at, c.name_sort";
+    "c.updated_at, c.purchase_potential, c.name_sort";
+// Columns of kCustomerColumns the list readers use beyond ReadCustomer: the
+// name sort key, and the metric sort value some list plans append after it.
+constexpr int kCustomerNameSortColumn = 23;
+constexpr int kCustomerSortValueColumn = 24;
 
 template <typename Row>
 Customer ReadCustomer(const Row& s) {
@@ -49,6 +53,7 @@ Customer ReadCustomer(const Row& s) {
   c.archived = s.Int(19) != 0;
   c.created_at = s.Int(20);
   c.updated_at = s.Int(21);
+  c.purchase_potential = s.OptInt(22);
   return c;
 }
 

@@ -26,6 +26,7 @@
 namespace guanxi {
 
 class SalesStore;  // store/sales_store.h
+class AnalyticsStore;  // store/analytics_store.h
 
 // Who may see which customers, as decided by service/permissions.
 struct VisibilityScope {
@@ -47,7 +48,13 @@ struct AuditEntry {
   std::string after;
 };
 
-enum class CustomerSort { kUpdatedDesc, kUpdatedAsc, kNameAsc, kNameDesc, kCreatedDesc, kCreatedAsc };
+// The metric sorts (kClvDesc, kPAliveAsc, kValueAtRiskDesc) order by the
+// customer's customer_metric value, then id the same way; customers without
+// the value (no metric row, or NULL) come last, by id.
+enum class CustomerSort {
+  kUpdatedDesc, kUpdatedAsc, kNameAsc, kNameDesc, kCreatedDesc, kCreatedAsc,
+  kClvDesc, kPAliveAsc, kValueAtRiskDesc
+};
 
 struct CustomerQuery {
   VisibilityScope scope;
@@ -58,6 +65,14 @@ struct CustomerQuery {
   std::string province;
   std::optional<Relationship> relationship;
   std::optional<LifecycleStage> stage;
+  // Filters on the customer's analytics results (customer_metric); a customer
+  // without a metric row matches none of them. "" / nullopt for any.
+  std::string rfm_class;
+  std::string tier;
+  std::optional<double> p_alive_lt;  // p_alive < this
+  std::optional<bool> churn_risk;
+  std::optional<int64_t> cluster;
+  std::string attack_defend;
   enum class Archived { kActive, kArchived, kAll } archived = Archived::kActive;
   CustomerSort sort = CustomerSort::kUpdatedDesc;
   std::string after;  // opaque cursor from a previous page, "" for the first page
@@ -182,6 +197,11 @@ class Store {
   // Products, orders, opportunities and the funnel (store/sales_store.h), on the
   // same database and connections. Valid as long as the Store.
   virtual SalesStore& Sales() = 0;
+
+  // --- analytics ----------------------------------------------------------------
+  // Model inputs, per-customer metrics, runs, settings and tasks
+  // (store/analytics_store.h), on the same database. Valid as long as the Store.
+  virtual AnalyticsStore& Analytics() = 0;
 
   // --- copy between backends -------------------------------------------------
   // Streams every portable table (PortableTables() order) from one consistent

@@ -28,7 +28,7 @@ test('switching to English changes the visible strings and persists across reloa
   const page = await newPage(env);
   await login(page, env, 'admin');
   const nav = page.getByRole('navigation');
-  await nav.getByRole('menuitem', { name: '客户' }).waitFor();
+  await nav.getByRole('menuitem', { name: '客户', exact: true }).waitFor();
   await page.getByRole('columnheader', { name: '客户名称' }).waitFor();
   await page.getByRole('cell', { name: '现实客户', exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
@@ -69,7 +69,7 @@ test('a sales user does not see the admin menu; read-only roles see no edit butt
   const sales = await newPage(env);
   await login(sales, env, 'wang');
   const nav = sales.getByRole('navigation');
-  await nav.getByRole('menuitem', { name: '客户' }).waitFor();
+  await nav.getByRole('menuitem', { name: '客户', exact: true }).waitFor();
   assert.equal(await nav.getByRole('menuitem', { name: '系统管理' }).count(), 0);
   assert.equal(await sales.getByText('系统管理').count(), 0);
   await expectText(sales.getByTestId('current-role'), '销售');

@@ -65,8 +65,10 @@ class OpenApiTest : public ::testing::Test {
     users_ = std::make_unique<UserService>(*store_, clock_);
     orders_ = std::make_unique<OrderService>(*store_, clock_);
     pipeline_ = std::make_unique<PipelineService>(*store_, clock_);
+    analytics_ = std::make_unique<AnalyticsService>(*store_, clock_);
+    tasks_ = std::make_unique<TaskService>(*store_, clock_);
     api_ = std::make_unique<Api>(*store_, clock_, *auth_, *customers_, *users_, *orders_, *pipeline_,
-                                 ApiOptions{});
+                                 *analytics_, *tasks_, ApiOptions{});
 
     spec_.Parse(Api::OpenApiJson().data(), Api::OpenApiJson().size());
     ASSERT_FALSE(spec_.HasParseError())
@@ -113,6 +115,8 @@ class OpenApiTest : public ::testing::Test {
   std::unique_ptr<UserService> users_;
   std::unique_ptr<OrderService> orders_;
   std::unique_ptr<PipelineService> pipeline_;
+  std::unique_ptr<AnalyticsService> analytics_;
+  std::unique_ptr<TaskService> tasks_;
   std::unique_ptr<Api> api_;
   rapidjson::Document spec_;
 };

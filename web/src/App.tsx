@@ -24,6 +24,7 @@ const ProductsPage = lazy(() => import('./pages/ProductsPage'));
 const ReceivablesPage = lazy(() => import('./pages/ReceivablesPage'));
 const StageSettingsPage = lazy(() => import('./pages/StageSettingsPage'));
 const PlaybookPage = lazy(() => import('./pages/PlaybookPage'));
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
 
 // Colours chosen for WCAG AA contrast on white (antd's defaults for links,
 // secondary text and danger are below 4.5:1).
@@ -40,6 +41,8 @@ const THEME = {
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
   },
 };
+
+const NAV_THEME = { components: { Menu: { itemPaddingInline: 8 } } };
 
 export function App() {
   const { lang } = useI18n();
@@ -62,6 +65,7 @@ export function App() {
             <Route path="/receivables" element={<Lazy><ReceivablesPage /></Lazy>} />
             <Route path="/settings/stages" element={<Lazy><StageSettingsPage /></Lazy>} />
             <Route path="/playbook" element={<Lazy><PlaybookPage /></Lazy>} />
+            <Route path="/analytics" element={<Lazy><AnalyticsPage /></Lazy>} />
             <Route path="/account" element={<Lazy><AccountPage /></Lazy>} />
             <Route path="*" element={<NotFound />} />
           </Route>
@@ -130,6 +134,7 @@ function AppLayout() {
     { key: '/sales', label: <Link to="/sales">{t('nav.sales')}</Link> },
     { key: '/orders', label: <Link to="/orders">{t('nav.orders')}</Link> },
     { key: '/receivables', label: <ReceivablesNavLink /> },
+    { key: '/analytics', label: <Link to="/analytics">{t('nav.analytics')}</Link> },
     {
       key: 'sales-setup',
       label: t('nav.salesSetup'),
@@ -151,7 +156,10 @@ function AppLayout() {
           {t('app.name')}
         </Link>
         <nav className="gx-nav" aria-label={t('nav.label')}>
-          <Menu theme="dark" mode="horizontal" selectedKeys={[section]} items={items} disabledOverflow />
+          {/* Nine entries must fit one line in English at 1366 px: tighter item padding. */}
+          <ConfigProvider theme={NAV_THEME}>
+            <Menu theme="dark" mode="horizontal" selectedKeys={[section]} items={items} disabledOverflow />
+          </ConfigProvider>
         </nav>
         <div className="gx-header-right">
           <Space size={6} data-testid="current-user" aria-label={t('header.currentUser')} role="group">

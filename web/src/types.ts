@@ -43,6 +43,8 @@ export interface Customer {
   email: string;
   notes: string;
   external_id: string;
+  /** Estimated yearly wallet in fen (attack/defend); null when unknown. */
+  purchase_potential?: number | null;
   archived: boolean;
   created_at: string;
   updated_at: string;
@@ -68,6 +70,7 @@ export type CustomerWritable = Pick<
   | 'email'
   | 'notes'
   | 'external_id'
+  | 'purchase_potential'
 >;
 
 export interface Contact {

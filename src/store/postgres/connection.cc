@@ -19,6 +19,13 @@ int64_t Row::Int(int col) const {
   return out;
 }
 
+double Row::Real(int col) const {
+  const char* v = PQgetvalue(r_, row_, col);
+  double out = 0;
+  std::from_chars(v, v + std::strlen(v), out);
+  return out;
+}
+
 std::string Row::Text(int col) const {
   return std::string(PQgetvalue(r_, row_, col), PQgetlength(r_, row_, col));
 }

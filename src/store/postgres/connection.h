@@ -51,6 +51,8 @@ class Row {
  public:
   Row(const PGresult* r, int row) : r_(r), row_(row) {}
   int64_t Int(int col) const;
+  // A double precision column (PostgreSQL prints the shortest exact form).
+  double Real(int col) const;
   std::string Text(int col) const;
   // A bytea column (text output, hex form) as raw bytes.
   std::string Blob(int col) const;

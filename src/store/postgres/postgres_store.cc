@@ -21,6 +21,7 @@
 #include "store/cursor.h"
 #include "store/list_query.h"
 #include "store/portable.h"
+#include "store/postgres/analytics_store.h"
 #include "store/postgres/bulk_load.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
@@ -53,6 +54,7 @@ void AddAll(Params& p, const std::vector<SqlValue>& values) {
   for (const auto& v : values) {
     if (std::holds_alternative<int64_t>(v)) p.Add(std::get<int64_t>(v));
     else if (std::holds_alternative<std::string>(v)) p.Add(std::get<std::string>(v));
+    else if (std::holds_alternative<double>(v)) p.Add(PortableReal(std::get<double>(v)));
     else p.AddBytes(std::get<SqlBlob>(v).bytes);
   }
 }
@@ -119,7 +121,7 @@ void AddCustomerFields(Params& p, const Customer& c, const CustomerIndexKeys& ke
       .Add(std::string(ToString(c.lifecycle_stage))).Add(StringListToJson(c.tags))
       .Add(CareDatesToJson(c.care_dates)).Add(c.phone).Add(c.email).Add(c.notes)
       .AddTextOrNull(c.external_id).Add(int64_t{c.archived ? 1 : 0}).Add(keys.search_text)
-      .Add(ArrayLiteral(keys.grams));
+      .Add(ArrayLiteral(keys.grams)).Add(c.purchase_potential);
 }
 
 void AddContactFields(Params& p, const Contact& c) {
@@ -215,6 +217,7 @@ class PostgresStore final : public Store {
       : pool_(std::move(pool)), listener_(std::move(listener)) {
     if (listener_) listen_thread_ = std::thread([this] { ListenLoop(); });
     sales_ = NewPostgresSalesStore(*pool_);
+    analytics_ = NewPostgresAnalyticsStore(*pool_);
   }
   ~PostgresStore() override { Close(); }
 
@@ -238,13 +241,13 @@ class PostgresStore final : public Store {
         "WITH c AS (INSERT INTO customer(version, kind, name, name_sort, industry, size, province, "
         "city, source, owner_user_id, relationship, relationship_level, lifecycle_stage, tags, "
         "care_dates, phone, email, notes, external_id, archived, search_text, short_grams, "
-        "created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id), "
+        "purchase_potential, created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id), "
         "t AS (INSERT INTO customer_tag(tag, customer_id) "
-        "      SELECT DISTINCT unnest($24::text[]), c.id FROM c), "
+        "      SELECT DISTINCT unnest($25::text[]), c.id FROM c), "
         "a AS (INSERT INTO audit_log(at, user_id, user_login, entity, entity_id, action, "
         "      before_json, after_json) "
-        "      SELECT $25, $26, $27, $28, c.id, $29, '', '{\"id\":' || c.id || ',' || $30 FROM c) "
+        "      SELECT $26, $27, $28, $29, c.id, $30, '', '{\"id\":' || c.id || ',' || $31 FROM c) "
         "SELECT id FROM c",
         p);
     if (!r.ok()) {
@@ -275,7 +278,8 @@ class PostgresStore final : public Store {
           "industry = $4, size = $5, province = $6, city = $7, source = $8, owner_user_id = $9, "
           "relationship = $10, relationship_level = $11, lifecycle_stage = $12, tags = $13, "
           "care_dates = $14, phone = $15, email = $16, notes = $17, external_id = $18, archived = $19, "
-          "search_text = $20, short_grams = $21, updated_at = $22 WHERE id = $23 AND version = $24",
+          "search_text = $20, short_grams = $21, purchase_potential = $22, updated_at = $23 "
+          "WHERE id = $24 AND version = $25",
           p);
       if (!r.ok()) {
         return Explain(r.status(), kCustomerKeys);
@@ -308,7 +312,7 @@ class PostgresStore final : public Store {
     GX_ASSIGN_OR_RETURN(CustomerListPlan plan, PlanCustomerList(q, PostgresSearch));
     GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
     Page<Customer> page;
-    std::string last_sort_value;
+    std::optional<std::string> last_sort_value;
     bool more = false;
     for (const auto& seg : plan.segments) {
       if (more) break;
@@ -325,7 +329,12 @@ class PostgresStore final : public Store {
           break;
         }
         page.items.push_back(ReadCustomer(r.row(i)));
-        if (plan.key == CustomerListPlan::Key::kName) last_sort_value = r.row(i).Blob(22);
+        if (plan.key == CustomerListPlan::Key::kName) last_sort_value = r.row(i).Blob(kCustomerNameSortColumn);
+        if (plan.key == CustomerListPlan::Key::kMetric) {
+          std::optional<std::string> v;
+          if (!r.row(i).IsNull(kCustomerSortValueColumn)) v = r.row(i).Text(kCustomerSortValueColumn);
+          last_sort_value = plan.metric_real ? CanonicalReal(v) : v;
+        }
       }
     }
     if (more) page.next = CustomerListCursor(plan, page.items.back(), last_sort_value);
@@ -718,6 +727,7 @@ class PostgresStore final : public Store {
   }
 
   SalesStore& Sales() override { return *sales_; }
+  AnalyticsStore& Analytics() override { return *analytics_; }
 
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
@@ -736,11 +746,16 @@ class PostgresStore final : public Store {
           order += key.column + (key.text ? " COLLATE \"C\"" : "");  // byte order, as SQLite's BINARY
         }
         TableRows chunk{t.name, t.columns, {}};
+        const std::vector<bool> real = RealColumnMask(t);
         GX_RETURN_IF_ERROR(db->CopyOut(
             "COPY (SELECT " + JoinColumns(t.columns) + " FROM " + t.name + " ORDER BY " + order +
                 ") TO STDOUT",
             [&](std::string_view line) -> Status {
               chunk.rows.push_back(postgres::ParseCopyLine(line));
+              auto& values = chunk.rows.back();
+              for (size_t i = 0; i < values.size() && i < real.size(); ++i) {
+                if (real[i]) values[i] = CanonicalReal(values[i]);
+              }
               if (static_cast<int>(chunk.rows.size()) < chunk_rows) return Status::Ok();
               Status out = sink(chunk);
               chunk.rows.clear();
@@ -837,7 +852,8 @@ class PostgresStore final : public Store {
       // Identity columns continue after the copied ids.
       for (const char* table : {"team", "app_user", "api_token", "customer", "contact", "audit_log", "product",
                                 "opportunity", "opportunity_event", "sales_order", "sales_target", "instalment",
-                                "receipt", "playbook_entry", "buying_centre_member"}) {
+                                "receipt", "playbook_entry", "buying_centre_member", "analytics_run",
+                                "task"}) {
         GX_RETURN_IF_ERROR(db.Exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
                                    "', 'id'), GREATEST((SELECT max(id) FROM " + table + "), 1), "
                                    "(SELECT max(id) IS NOT NULL FROM " + table + "))"));
@@ -939,8 +955,9 @@ class PostgresStore final : public Store {
         auto row = r.row(i);
         Customer c = ReadCustomer(row);
         CustomerIndexKeys k = DeriveIndexKeys(c);
-        if (row.Text(23) != k.search_text || row.Text(24) != ArrayLiteralAsPrinted(k.grams) ||
-            row.Blob(22) != k.name_sort) {
+        constexpr int kSearchText = kCustomerNameSortColumn + 1;
+        if (row.Text(kSearchText) != k.search_text || row.Text(kSearchText + 1) != ArrayLiteralAsPrinted(k.grams) ||
+            row.Blob(kCustomerNameSortColumn) != k.name_sort) {
           ++stale;
         }
         after = c.id;
@@ -1057,8 +1074,8 @@ class PostgresStore final : public Store {
   static constexpr char kCopyCustomersSql[] =
       "COPY customer(id, version, kind, name, name_sort, industry, size, province, city, source, "
       "owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, phone, "
-      "email, notes, external_id, archived, search_text, short_grams, created_at, updated_at) "
-      "FROM STDIN";
+      "email, notes, external_id, archived, search_text, short_grams, created_at, updated_at, "
+      "purchase_potential) FROM STDIN";
 
   // One customer (id and version set) with its derived columns, as a COPY line.
   static void AppendCustomerCopyRow(std::string& buf, const Customer& c, const CustomerIndexKeys& k) {
@@ -1072,7 +1089,8 @@ class PostgresStore final : public Store {
         opt(ToString(c.lifecycle_stage)), StringListToJson(c.tags), CareDatesToJson(c.care_dates),
         c.phone, c.email, c.notes, c.external_id.empty() ? std::nullopt : opt(c.external_id),
         c.archived ? "1" : "0", k.search_text, ArrayLiteral(k.grams), std::to_string(c.created_at),
-        std::to_string(c.updated_at)};
+        std::to_string(c.updated_at),
+        c.purchase_potential ? opt(std::to_string(*c.purchase_potential)) : std::nullopt};
     AppendCopyRow(buf, v);
   }
 
@@ -1132,6 +1150,7 @@ class PostgresStore final : public Store {
 
   std::unique_ptr<Pool> pool_;
   std::unique_ptr<SalesStore> sales_;
+  std::unique_ptr<AnalyticsStore> analytics_;
   std::unique_ptr<Connection> listener_;
   std::thread listen_thread_;
   std::atomic<bool> stop_listening_{false};

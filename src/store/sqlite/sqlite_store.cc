@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <iterator>
 #include <condition_variable>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include "store/portable.h"
 #include "store/rows.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/analytics_store.h"
 #include "store/sqlite/sales_internal.h"
 #include "store/sqlite/sales_store.h"
 #include "store/sqlite/store_internal.h"
@@ -119,8 +121,8 @@ Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& k
   GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO customer(id, version, kind, name, name_sort, industry, size, province, city, "
       "source, owner_user_id, relationship, relationship_level, lifecycle_stage, tags, care_dates, "
-      "phone, email, notes, external_id, archived, search_text, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "phone, email, notes, external_id, archived, search_text, created_at, updated_at, "
+      "purchase_potential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // A copy keeps ids and versions; everything else gets a new id at version 1.
   const int64_t version = c.id > 0 ? c.version : 1;
   st.Bind(c.id > 0 ? std::optional<int64_t>(c.id) : std::nullopt).Bind(version);
@@ -131,7 +133,7 @@ Status InsertCustomerRow(Connection& db, Customer& c, const CustomerIndexKeys& k
       .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
       .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
       .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(keys.search_text)
-      .Bind(c.created_at).Bind(c.updated_at);
+      .Bind(c.created_at).Bind(c.updated_at).Bind(c.purchase_potential);
   Status s = st.Run();
   if (s.code() == StatusCode::kAlreadyExists) {
     return Status::AlreadyExists("external_id is already used by another customer",
@@ -151,6 +153,7 @@ class SqliteStore final : public Store {
       : writer_(std::move(writer)), options_(std::move(options)) {
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
     sales_ = NewSqliteSalesStore(*writer_, readers_);
+    analytics_ = NewSqliteAnalyticsStore(*writer_, readers_);
   }
   ~SqliteStore() override { Close(); }
 
@@ -192,7 +195,7 @@ class SqliteStore final : public Store {
           "industry = ?, size = ?, province = ?, city = ?, source = ?, owner_user_id = ?, "
           "relationship = ?, relationship_level = ?, lifecycle_stage = ?, tags = ?, care_dates = ?, "
           "phone = ?, email = ?, notes = ?, external_id = ?, archived = ?, search_text = ?, "
-          "updated_at = ? WHERE id = ? AND version = ?"));
+          "purchase_potential = ?, updated_at = ? WHERE id = ? AND version = ?"));
       st.Bind(ToString(c.kind)).Bind(c.name).BindBlob(keys.name_sort).Bind(c.industry);
       if (c.size) st.Bind(ToString(*c.size)); else st.BindNull();
       st.Bind(c.province).Bind(c.city).Bind(c.source).Bind(c.owner_user_id)
@@ -200,7 +203,7 @@ class SqliteStore final : public Store {
           .Bind(ToString(c.lifecycle_stage)).Bind(StringListToJson(c.tags))
           .Bind(CareDatesToJson(c.care_dates)).Bind(c.phone).Bind(c.email).Bind(c.notes)
           .BindTextOrNull(c.external_id).Bind(int64_t{c.archived ? 1 : 0}).Bind(keys.search_text)
-          .Bind(c.updated_at).Bind(c.id).Bind(c.version);
+          .Bind(c.purchase_potential).Bind(c.updated_at).Bind(c.id).Bind(c.version);
       Status s = st.Run();
       if (s.code() == StatusCode::kAlreadyExists) {
         return Status::AlreadyExists("external_id is already used by another customer",
@@ -726,6 +729,7 @@ class SqliteStore final : public Store {
   }
 
   SalesStore& Sales() override { return *sales_; }
+  AnalyticsStore& Analytics() override { return *analytics_; }
 
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
@@ -741,6 +745,7 @@ class SqliteStore final : public Store {
         GX_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT " + JoinColumns(t.columns) + " FROM " +
                                                  t.name + " ORDER BY " + OrderByColumns(t)));
         TableRows chunk{t.name, t.columns, {}};
+        const std::vector<bool> real = RealColumnMask(t);
         for (;;) {
           GX_ASSIGN_OR_RETURN(bool row, st.Step());
           if (!row) break;
@@ -748,6 +753,7 @@ class SqliteStore final : public Store {
           values.reserve(t.columns.size());
           for (int i = 0; i < static_cast<int>(t.columns.size()); ++i) {
             if (st.IsNull(i)) values.emplace_back(std::nullopt);
+            else if (real[i]) values.emplace_back(PortableReal(st.Real(i)));
             else values.emplace_back(st.Text(i));
           }
           chunk.rows.push_back(std::move(values));
@@ -875,10 +881,20 @@ class SqliteStore final : public Store {
       for (size_t i = 0; i < chunk->columns.size(); ++i) marks += i ? ", ?" : "?";
       const std::string sql = "INSERT INTO " + chunk->table + "(" + JoinColumns(chunk->columns) +
                               ") VALUES (" + marks + ")";
+      // Doubles bound as such: SQLite's own text conversion is not always exact.
+      const std::vector<bool> real = RealColumnMask(*FindPortableTable(chunk->table));
       for (const auto& values : chunk->rows) {
         GX_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-        for (const auto& v : values) {
-          if (v) st.Bind(*v); else st.BindNull();
+        for (size_t i = 0; i < values.size(); ++i) {
+          const auto& v = values[i];
+          double d = 0;
+          if (v && real[i] && std::from_chars(v->data(), v->data() + v->size(), d).ec == std::errc()) {
+            st.Bind(d);
+          } else if (v) {
+            st.Bind(*v);
+          } else {
+            st.BindNull();
+          }
         }
         GX_RETURN_IF_ERROR(st.Run());
       }
@@ -924,6 +940,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   ReaderPool readers_;
   std::unique_ptr<SalesStore> sales_;
+  std::unique_ptr<AnalyticsStore> analytics_;
   std::atomic<int64_t> writes_{0};
   std::mutex close_mu_;
   std::condition_variable close_cv_;
@@ -973,7 +990,7 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
   GX_ASSIGN_OR_RETURN(CustomerListPlan plan, PlanCustomerList(q, SqliteSearch));
   GX_ASSIGN_OR_RETURN(auto db, AcquireReader());
   Page<Customer> page;
-  std::string last_sort_value;
+  std::optional<std::string> last_sort_value;
   bool more = false;
   for (const auto& seg : plan.segments) {
     if (more) break;
@@ -988,7 +1005,12 @@ Result<Page<Customer>> SqliteStore::ListCustomers(const CustomerQuery& q) {
         break;
       }
       page.items.push_back(ReadCustomer(st));
-      if (plan.key == CustomerListPlan::Key::kName) last_sort_value = st.Blob(22);
+      if (plan.key == CustomerListPlan::Key::kName) last_sort_value = st.Blob(kCustomerNameSortColumn);
+      if (plan.key == CustomerListPlan::Key::kMetric) {
+        const int col = kCustomerSortValueColumn;
+        if (st.IsNull(col)) last_sort_value.reset();
+        else last_sort_value = plan.metric_real ? PortableReal(st.Real(col)) : std::to_string(st.Int(col));
+      }
     }
   }
   if (more) page.next = CustomerListCursor(plan, page.items.back(), last_sort_value);

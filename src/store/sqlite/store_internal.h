@@ -14,6 +14,7 @@ inline void BindAll(Statement& st, const std::vector<SqlValue>& values) {
   for (const auto& v : values) {
     if (std::holds_alternative<int64_t>(v)) st.Bind(std::get<int64_t>(v));
     else if (std::holds_alternative<std::string>(v)) st.Bind(std::get<std::string>(v));
+    else if (std::holds_alternative<double>(v)) st.Bind(std::get<double>(v));
     else st.BindBlob(std::get<SqlBlob>(v).bytes);
   }
 }

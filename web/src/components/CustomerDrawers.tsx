@@ -8,6 +8,7 @@ import { canChooseOwner, useUser } from '../auth';
 import { useRefData } from '../data';
 import { applyFieldErrors, errorMessage } from '../errors';
 import { useI18n, type MessageKey } from '../i18n';
+import { formatFen } from '../money';
 import type { Customer, CustomerWritable, ProblemFieldError } from '../types';
 import { CustomerFields } from './CustomerFields';
 import { FormErrorAlert } from './FormErrors';
@@ -40,6 +41,7 @@ export const FIELD_LABEL: Record<keyof CustomerWritable, MessageKey> = {
   email: 'customer.email',
   notes: 'customer.notes',
   external_id: 'customer.externalId',
+  purchase_potential: 'customer.purchasePotential',
 };
 
 export function CreateCustomerDrawer({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (c: Customer) => void }) {
@@ -305,6 +307,8 @@ export function useFieldFormatter() {
         return label('lifecycle_stage', v as string);
       case 'owner_user_id':
         return userName(v as number);
+      case 'purchase_potential':
+        return formatFen(v as number);
       case 'tags':
         return (v as string[]).length ? (v as string[]).join(t('common.listSep')) : empty;
       case 'care_dates':

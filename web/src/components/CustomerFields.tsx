@@ -7,6 +7,7 @@ import { Button, Col, Divider, Form, Input, Radio, Row, Select, Space } from 'an
 import type { Rule } from 'antd/es/form';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useRefData } from '../data';
+import { yuanValidator } from '../money';
 import { charCount, isValidCareDate, looksLikeEmail, looksLikePhone } from '../errors';
 import { useI18n, type MessageKey, type Vocabulary } from '../i18n';
 
@@ -222,6 +223,16 @@ export function CustomerFields({ chooseOwner }: { chooseOwner: boolean }) {
         <Col xs={24} md={12}>
           <Form.Item label={t('customer.externalId')} name="external_id" rules={[maxLen('customer.externalId', LIMITS.short)]}>
             <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item
+            label={t('customer.purchasePotentialYuan')}
+            name="purchase_potential"
+            extra={t('customer.purchasePotentialHelp')}
+            rules={[{ validator: yuanValidator(t('money.invalid')) }]}
+          >
+            <Input inputMode="decimal" autoComplete="off" data-testid="purchase-potential-input" />
           </Form.Item>
         </Col>
         <Col xs={24}>

@@ -1,4 +1,5 @@
 // Mapping between Customer records, antd form values and PATCH bodies.
+import { fenToYuanInput, parseYuan } from '../money';
 import type { CareDate, Customer, CustomerWritable } from '../types';
 
 export interface CustomerFormValues {
@@ -19,6 +20,8 @@ export interface CustomerFormValues {
   email?: string;
   notes?: string;
   external_id?: string;
+  /** In 元 as typed; fen on the wire. */
+  purchase_potential?: string;
 }
 
 export const WRITABLE_FIELDS: (keyof CustomerWritable)[] = [
@@ -39,6 +42,7 @@ export const WRITABLE_FIELDS: (keyof CustomerWritable)[] = [
   'email',
   'notes',
   'external_id',
+  'purchase_potential',
 ];
 
 export const NEW_CUSTOMER_DEFAULTS: CustomerFormValues = {
@@ -73,6 +77,9 @@ export function toFormValues(c: Partial<CustomerWritable>): Partial<CustomerForm
       case 'care_dates':
         v.care_dates = (c.care_dates ?? []).map((d) => ({ ...d }));
         break;
+      case 'purchase_potential':
+        v.purchase_potential = c.purchase_potential === null || c.purchase_potential === undefined ? undefined : fenToYuanInput(c.purchase_potential);
+        break;
       default:
         (v as Record<string, unknown>)[f] = c[f] ?? '';
     }
@@ -101,6 +108,8 @@ export function fromFormValues(v: CustomerFormValues): CustomerWritable {
     email: s(v.email),
     notes: v.notes ?? '',
     external_id: s(v.external_id),
+    // The form's validator has rejected anything parseYuan cannot read.
+    purchase_potential: v.purchase_potential && v.purchase_potential.trim() ? parseYuan(v.purchase_potential) : null,
   };
 }
 

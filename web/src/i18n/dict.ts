@@ -1,6 +1,7 @@
 // Every visible string of the UI, in Simplified Chinese (the default) and English.
 // `zh` is the source of truth; `en` must have exactly the same keys (the type says so).
 // Placeholders are written {name} and filled by t(key, { name }).
+import { analyticsEn, analyticsZh } from './analyticsDict';
 import { salesEn, salesZh } from './salesDict';
 
 export const zh = {
@@ -307,6 +308,7 @@ export const zh = {
   'enum.entity.team': '团队',
   'enum.entity.token': 'API 令牌',
   ...salesZh,
+  ...analyticsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -604,4 +606,5 @@ export const en: Dictionary = {
   'enum.entity.team': 'Team',
   'enum.entity.token': 'API token',
   ...salesEn,
+  ...analyticsEn,
 };

@@ -6,11 +6,13 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { canDeleteCustomers, canWriteCustomers, useUser } from '../auth';
+import { MetricsCard } from '../analytics/MetricsCard';
 import { ContactsCard } from '../components/ContactsCard';
 import { EditCustomerDrawer } from '../components/CustomerDrawers';
 import { errorMessage } from '../errors';
 import { CustomerSalesCards } from '../sales/CustomerSalesCards';
 import { useI18n } from '../i18n';
+import { formatFen } from '../money';
 import type { Customer } from '../types';
 
 export default function CustomerDetailPage() {
@@ -161,6 +163,7 @@ export default function CustomerDetailPage() {
           <Descriptions.Item label={t('customer.phoneRegion')}>{field('phone_region', text(c.phone_region))}</Descriptions.Item>
           <Descriptions.Item label={t('customer.email')}>{field('email', text(c.email))}</Descriptions.Item>
           <Descriptions.Item label={t('customer.externalId')}>{field('external_id', text(c.external_id))}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.purchasePotential')}>{field('purchase_potential', formatFen(c.purchase_potential))}</Descriptions.Item>
           <Descriptions.Item label={t('customer.tags')} span={2}>
             {field(
               'tags',
@@ -203,6 +206,7 @@ export default function CustomerDetailPage() {
         </Descriptions>
       </Card>
 
+      <MetricsCard customerId={c.id} />
       <ContactsCard customerId={c.id} writable={writable} />
       <CustomerSalesCards customerId={c.id} customerName={c.name} writable={writable && !c.archived} />
 

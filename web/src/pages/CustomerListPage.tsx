@@ -14,9 +14,18 @@ import { errorMessage } from '../errors';
 import { useDebounced } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import type { Customer, Page } from '../types';
+import type { CustomerListMetrics } from '../analyticsTypes';
+import { RFM_CLASSES, TIERS } from '../analyticsTypes';
+import { classLabel, formatProb, tierLabel } from '../analytics/labels';
+import { formatFen, formatRate } from '../money';
+
+/** A list item; `metrics` is present once an analytics run covered the customer. */
+type Row = Customer & { metrics?: CustomerListMetrics | null };
+
+const P_ALIVE_CHOICES = ['0.1', '0.3', '0.5'];
 
 const PAGE_SIZE = 50;
-const FILTER_KEYS = ['q', 'owner', 'tag', 'source', 'province', 'relationship', 'stage', 'archived', 'sort'] as const;
+const FILTER_KEYS = ['q', 'owner', 'tag', 'source', 'province', 'relationship', 'stage', 'archived', 'rfm_class', 'tier', 'p_alive_lt', 'churn_risk', 'sort'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 const SORTS: { value: string; key: MessageKey }[] = [
@@ -26,6 +35,7 @@ const SORTS: { value: string; key: MessageKey }[] = [
   { value: '-name', key: 'list.sortNameDesc' },
   { value: '-created_at', key: 'list.sortCreatedDesc' },
   { value: 'created_at', key: 'list.sortCreatedAsc' },
+  { value: 'clv_desc', key: 'list.sortClvDesc' },
 ];
 
 export default function CustomerListPage() {
@@ -69,7 +79,7 @@ export default function CustomerListPage() {
     if (tagDebounced.trim() !== filters.tag) setFilter('tag', tagDebounced.trim());
   }, [tagDebounced]);
 
-  const [items, setItems] = useState<Customer[]>([]);
+  const [items, setItems] = useState<Row[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -86,6 +96,10 @@ export default function CustomerListPage() {
       relationship: filters.relationship,
       stage: filters.stage,
       archived: filters.archived || 'false',
+      rfm_class: filters.rfm_class,
+      tier: filters.tier,
+      p_alive_lt: filters.p_alive_lt,
+      churn_risk: filters.churn_risk,
       sort: filters.q ? '' : filters.sort,
       limit: PAGE_SIZE,
     }),
@@ -98,7 +112,7 @@ export default function CustomerListPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await api.get<Page<Customer>>(`/customers${qs({ ...query, after })}`);
+        const page = await api.get<Page<Row>>(`/customers${qs({ ...query, after })}`);
         if (my !== seq.current) return;
         setItems((prev) => (after ? [...prev, ...page.items] : page.items));
         setNext(page.next ?? null);
@@ -119,7 +133,8 @@ export default function CustomerListPage() {
 
   const hasFilters = FILTER_KEYS.some((k) => k !== 'sort' && filters[k] !== '');
 
-  const columns: ColumnsType<Customer> = [
+  const hasMetrics = items.some((c) => c.metrics);
+  const columns: ColumnsType<Row> = [
     {
       title: t('customer.name'),
       dataIndex: 'name',
@@ -157,6 +172,14 @@ export default function CustomerListPage() {
           t('common.none')
         ),
     },
+    ...(hasMetrics
+      ? [
+          { title: t('list.rfmClass'), key: 'rfm_class', render: (_: unknown, c: Row) => <span data-testid="customer-rfm-class">{classLabel(t, c.metrics?.rfm_class)}</span> },
+          { title: t('list.tier'), key: 'tier', render: (_: unknown, c: Row) => tierLabel(t, c.metrics?.tier) },
+          { title: t('list.clv'), key: 'clv', align: 'right' as const, render: (_: unknown, c: Row) => formatFen(c.metrics?.clv) },
+          { title: t('ana.clv.pAlive'), key: 'p_alive', align: 'right' as const, render: (_: unknown, c: Row) => formatProb(c.metrics?.p_alive) },
+        ]
+      : []),
     { title: t('customer.updatedAt'), dataIndex: 'updated_at', key: 'updated_at', render: (v: string) => fmtTime(v) },
   ];
 
@@ -252,6 +275,39 @@ export default function CustomerListPage() {
             ]}
           />
           <Select
+            aria-label={t('list.filterRfmClass')}
+            placeholder={t('list.rfmClass')}
+            allowClear
+            value={filters.rfm_class || undefined}
+            onChange={(v?: string) => setFilter('rfm_class', v)}
+            options={RFM_CLASSES.map((k) => ({ value: k, label: classLabel(t, k) }))}
+            style={{ minWidth: 140 }}
+          />
+          <Select
+            aria-label={t('list.filterTier')}
+            placeholder={t('list.tier')}
+            allowClear
+            value={filters.tier || undefined}
+            onChange={(v?: string) => setFilter('tier', v)}
+            options={TIERS.map((k) => ({ value: k, label: tierLabel(t, k) }))}
+          />
+          <Select
+            aria-label={t('list.filterPAlive')}
+            placeholder={t('ana.clv.pAlive')}
+            allowClear
+            value={filters.p_alive_lt || undefined}
+            onChange={(v?: string) => setFilter('p_alive_lt', v)}
+            options={P_ALIVE_CHOICES.map((p) => ({ value: p, label: t('list.pAliveBelow', { p: formatRate(Number(p)) }) }))}
+          />
+          <Select
+            aria-label={t('list.filterChurnRisk')}
+            placeholder={t('ana.metrics.churnRisk')}
+            allowClear
+            value={filters.churn_risk || undefined}
+            onChange={(v?: string) => setFilter('churn_risk', v)}
+            options={[{ value: 'true', label: t('list.churnRiskOnly') }]}
+          />
+          <Select
             aria-label={t('list.sort')}
             value={filters.sort || '-updated_at'}
             disabled={!!filters.q}
@@ -276,7 +332,7 @@ export default function CustomerListPage() {
 
       {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
 
-      <Table<Customer>
+      <Table<Row>
         rowKey="id"
         columns={columns}
         dataSource={items}
