@@ -75,8 +75,6 @@ export interface ClvReport extends FitDiagnostics {
   customers?: number;
   excluded?: number;
   params?: Record<string, number>;
-  /** Some servers nest the fit diagnostics; both shapes are read. */
-  diagnostics?: FitDiagnostics;
   spend?: SpendFit | null;
   customer_equity?: number | null;
   histogram?: HistogramBin[];
@@ -102,13 +100,11 @@ export interface ClusterReport {
   stability?: number | null;
   wcss?: number;
   profiles?: ClusterProfile[];
-  clusters?: ClusterProfile[];
   choose_k?: KChoiceRow[];
 }
 
 export interface AttackDefendReport {
-  counts: Record<string, number> | { key: string; count: number }[];
-  thresholds?: { potential?: number | null; share?: number | null };
+  counts: Record<string, number>;
   potential_threshold?: number | null;
   share_threshold?: number | null;
 }
@@ -122,11 +118,11 @@ export interface CohortRow {
 export interface AnalyticsReport {
   summary?: { customers: number; buyers: number; revenue: number; orders: number };
   rfm?: RfmReport;
-  tiers?: TierRow[] | { tiers: TierRow[] };
+  tiers?: TierRow[];
   clv?: ClvReport | null;
   clusters?: ClusterReport | null;
   attack_defend?: AttackDefendReport | null;
-  cohorts?: CohortRow[] | { cohorts: CohortRow[] };
+  cohorts?: CohortRow[];
   kpi?: unknown;
   basket?: unknown;
 }
@@ -143,8 +139,8 @@ export interface AnalyticsRun {
 export interface ChurnItem {
   customer_id: number;
   customer_name: string;
-  /** The owner's login (or, from some servers, an object naming the user). */
-  owner: string | { login?: string; display_name?: string } | null;
+  /** The owner's login. */
+  owner: string | null;
   owner_name?: string;
   reasons: string[];
   p_alive: number | null;

@@ -26,8 +26,8 @@ export function AttackDefendSection({ report, runId }: { report: AnalyticsReport
   const list = useGet<AttackDefendList>('/analytics/attack-defend?limit=2000', runId);
   const counts = quadrantCounts(report);
   const items = list.data?.items ?? [];
-  const potentialThreshold = list.data?.potential_threshold ?? report.attack_defend?.thresholds?.potential ?? report.attack_defend?.potential_threshold ?? null;
-  const shareThreshold = list.data?.share_threshold ?? report.attack_defend?.thresholds?.share ?? report.attack_defend?.share_threshold ?? 0.5;
+  const potentialThreshold = list.data?.potential_threshold ?? report.attack_defend?.potential_threshold ?? null;
+  const shareThreshold = list.data?.share_threshold ?? report.attack_defend?.share_threshold ?? 0.5;
 
   const option = useMemo<EChartOption>(() => {
     // A customer buying far more than the estimated wallet would squash the others:

@@ -14,11 +14,9 @@ import { classLabel, formatNumber, formatProb, reasonLabel } from './labels';
 import { SectionTitle } from './SectionTitle';
 import { useGet } from './useGet';
 
-/** The owner as a login, or an object naming the user (either is read). */
-function ownerName(owner: ChurnItem['owner']): string {
-  if (!owner) return '';
-  if (typeof owner === 'string') return owner;
-  return owner.display_name || owner.login || '';
+/** The owner's display name, else their login. */
+function ownerName(item: ChurnItem): string {
+  return item.owner_name || item.owner || '';
 }
 
 export function ChurnSection({ runId }: { runId: number }) {
@@ -119,7 +117,7 @@ export function ChurnSection({ runId }: { runId: number }) {
           { title: t('ana.churn.gap'), key: 'gap', align: 'right', render: (_, r) => days(r.gap_days) },
           { title: t('ana.churn.usualInterval'), key: 'usual', align: 'right', render: (_, r) => days(r.usual_interval_days) },
           { title: t('list.rfmClass'), key: 'class', render: (_, r) => classLabel(t, r.rfm_class) },
-          { title: t('ana.owner'), key: 'owner', render: (_, r) => r.owner_name || ownerName(r.owner) || t('customer.noOwner') },
+          { title: t('ana.owner'), key: 'owner', render: (_, r) => ownerName(r) || t('customer.noOwner') },
           {
             title: t('common.actions'),
             key: 'task',
