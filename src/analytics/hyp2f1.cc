@@ -98,7 +98,7 @@ double LogTanhSinh(const LogIntegrand& log_integrand) {
   constexpr double kNegligible = 45;  // e^-45 = 3e-20: tails below this share are left out
   constexpr double kMaxU = 20;        // s = 7.6e8: t and 1−t are e^(−1.5e9)
   constexpr double kLevelTolerance = 1e-11;
-  constexpr int kMinLevels = 4;       // h = 1/32 at least, so a sharp peak is seen
+  constexpr int kMinLevels = 4;  // h = 1/32 at least, so a sharp peak is seen
   constexpr int kMaxLevels = 12;
 
   // Σ e^v kept as e^reference · scaled, the reference moved up when a larger v comes:
@@ -145,8 +145,8 @@ double LogEulerIntegral(double p, double q, double c_minus_q, double z, double o
                         double log_prefactor) {
   auto log_integrand = [&](double log_t, double log_1mt, double one_minus_t) {
     // 1 − z t = (1 − z) + z (1 − t) keeps its digits when z and t are both near 1.
-    const double log_1mzt = z > 0 ? std::log(one_minus_z + z * one_minus_t)
-                                  : std::log1p(-z * std::exp(log_t));
+    const double log_1mzt =
+        z > 0 ? std::log(one_minus_z + z * one_minus_t) : std::log1p(-z * std::exp(log_t));
     // t^(q−1)(1−t)^(c−q−1) times the t(1−t) of the weight.
     return q * log_t + c_minus_q * log_1mt - p * log_1mzt;
   };

@@ -39,6 +39,7 @@ constexpr uint64_t kStreamRep = 5;
 constexpr uint64_t kStreamTarget = 6;
 constexpr uint64_t kStreamPayment = 7;
 constexpr uint64_t kStreamPotential = 8;
+constexpr uint64_t kStreamCompanion = 9;
 
 class Rng {
  public:
@@ -1075,6 +1076,19 @@ constexpr CatalogueEntry kCatalogue[] = {
     {"GX-SVC-03", "办公室整体搬迁服务", "维保服务", 1200000, 2, 1},
     {"GX-SVC-04", "IT 外包服务（月）", "维保服务", 500000, 8, 3},
 };
+
+// What is bought together (so basket analysis has something to find): an order line of
+// the first product brings the second along this often, in percent.
+struct Companion {
+  std::string_view product, companion;
+  uint32_t percent;
+};
+constexpr Companion kCompanions[] = {
+    {"GX-PRT-01", "GX-TNR-01", 45}, {"GX-PRT-01", "GX-PPR-01", 35}, {"GX-PRT-02", "GX-TNR-02", 50},
+    {"GX-PRT-03", "GX-PPR-02", 40}, {"GX-PRT-03", "GX-SVC-01", 30}, {"GX-PUR-01", "GX-PUR-02", 55},
+    {"GX-DSP-01", "GX-SVC-02", 40}, {"GX-PRJ-01", "GX-SVC-02", 35}, {"GX-FUR-02", "GX-FUR-01", 45},
+    {"GX-NET-02", "GX-NET-01", 40}, {"GX-TNR-01", "GX-PPR-01", 20},
+};
 constexpr size_t kCatalogueSize = std::size(kCatalogue);
 
 size_t PickProduct(Rng& r) {
@@ -1312,6 +1326,38 @@ DemoOrderPlan DemoDataGenerator::PlanOrders(double orders_per_customer, UnixSeco
   return plan;
 }
 
+namespace {
+
+size_t CatalogueIndex(std::string_view code) {
+  for (size_t i = 0; i < std::size(kCatalogue); ++i) {
+    if (kCatalogue[i].code == code) return i;
+  }
+  return std::size(kCatalogue);
+}
+
+// Adds the companion lines (at list price) of the order's products.
+void AddCompanions(Rng& r, DemoOrder& d) {
+  const size_t lines = d.line_products.size();
+  for (size_t k = 0; k < lines; ++k) {
+    const std::string_view code = kCatalogue[d.line_products[k]].code;
+    for (const Companion& c : kCompanions) {
+      if (c.product != code || !r.Percent(c.percent)) continue;
+      const size_t product = CatalogueIndex(c.companion);
+      if (std::find(d.line_products.begin(), d.line_products.end(), product) != d.line_products.end()) continue;
+      const CatalogueEntry& e = kCatalogue[product];
+      OrderLine line;
+      line.description = std::string(e.name);
+      line.quantity = r.Between(1, e.max_quantity);
+      line.unit_price = e.list_price;
+      d.order.total += line.LineTotal();
+      d.order.lines.push_back(std::move(line));
+      d.line_products.push_back(product);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<DemoOrder> DemoDataGenerator::Orders(int64_t index, UnixSeconds created_at, UnixSeconds now,
                                                  const DemoOrderPlan& plan) const {
   int segment = 0;
@@ -1321,6 +1367,7 @@ std::vector<DemoOrder> DemoDataGenerator::Orders(int64_t index, UnixSeconds crea
   if (days.empty()) return out;
   out.reserve(days.size());
   Rng r(seed_, index, kStreamOrderContent);
+  Rng companions(seed_, index, kStreamCompanion);  // its own stream: the other draws stay put
   const size_t favourite = PickProduct(r);
   const OrderChannel usual_channel = kChannels[PickIndex(r, kChannelWeights)];
   const int quantity_factor = kSegments[static_cast<size_t>(segment)].quantity_factor;
@@ -1360,6 +1407,7 @@ std::vector<DemoOrder> DemoDataGenerator::Orders(int64_t index, UnixSeconds crea
       o.lines.push_back(std::move(line));
       d.line_products.push_back(product);
     }
+    AddCompanions(companions, d);
     out.push_back(std::move(d));
   }
   return out;

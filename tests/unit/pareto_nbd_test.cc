@@ -32,25 +32,50 @@ struct LikelihoodReference {
 // (mp.quad in 2-D, 20 digits: −9.5619812608429646588).
 const std::vector<LikelihoodReference> kLikelihoods = {
     {{0.55, 10.58, 0.61, 11.67}, 0, 0, 38.86, -0.5170251508875384931208, 0.2937739504674204746457},
-    {{0.55, 10.58, 0.61, 11.67}, 2, 30.43, 38.86, -9.561981260842963939275, 0.8684109171320917202214},
+    {{0.55, 10.58, 0.61, 11.67},
+     2,
+     30.43,
+     38.86,
+     -9.561981260842963939275,
+     0.8684109171320917202214},
     {{0.55, 10.58, 0.61, 11.67}, 10, 5, 38, -17.27985676772611244078, 0.00006139141557546838331847},
-    {{0.55, 10.58, 0.61, 11.67}, 500, 4000, 5000, -1553.831573690128965505, 2.898814407672460133959e-46},
+    {{0.55, 10.58, 0.61, 11.67},
+     500,
+     4000,
+     5000,
+     -1553.831573690128965505,
+     2.898814407672460133959e-46},
     {{0.55, 10.58, 0.61, 11.67}, 3, 37.9, 38, -12.59373781244499521451, 0.9987669119975327280038},
     {{0.55, 74.06, 0.61, 81.69}, 0, 0, 5000, -0.6607631476626007724478, 0.01524225745811804091611},
-    {{0.55, 74.06, 0.61, 81.69}, 200, 4999, 5000, -850.8565424977244737453, 0.9998775526952844485096},
-    {{0.55, 74.06, 0.61, 81.69}, 50, 100, 5000, -117.1636142415216213414, 1.049068497227673451505e-73},
+    {{0.55, 74.06, 0.61, 81.69},
+     200,
+     4999,
+     5000,
+     -850.8565424977244737453,
+     0.9998775526952844485096},
+    {{0.55, 74.06, 0.61, 81.69},
+     50,
+     100,
+     5000,
+     -117.1636142415216213414,
+     1.049068497227673451505e-73},
     {{2.0, 0.5, 0.05, 30}, 7, 20, 30, -21.49488786720335665079, 0.9221926745241337602486},
     {{0.2, 50, 3, 0.5}, 7, 20, 30, -36.00078342870680082625, 0.1887671422853810013363},
     {{0.2, 50, 3, 0.5}, 0, 0, 30, -0.0009892017524275732449486, 0.0000040143580285337456915},
-    {{1.3, 0.01, 0.8, 0.002}, 500, 4000.5, 5000, -1568.603279455647704551, 1.467392733094583315446e-46},
+    {{1.3, 0.01, 0.8, 0.002},
+     500,
+     4000.5,
+     5000,
+     -1568.603279455647704551,
+     1.467392733094583315446e-46},
     {{0.55, 10.58, 1.0, 11.67}, 4, 20, 39, -14.67731766793777841377, 0.2977716760370205602089},
 };
 
 TEST(ParetoNbd, LogLikelihoodMatchesDirectIntegration) {
   for (const LikelihoodReference& c : kLikelihoods) {
-    SCOPED_TRACE(::testing::Message() << "r=" << c.p.r << " alpha=" << c.p.alpha << " s=" << c.p.s
-                                      << " beta=" << c.p.beta << " x=" << c.x << " t_x=" << c.t_x
-                                      << " T=" << c.T);
+    SCOPED_TRACE(::testing::Message()
+                 << "r=" << c.p.r << " alpha=" << c.p.alpha << " s=" << c.p.s
+                 << " beta=" << c.p.beta << " x=" << c.x << " t_x=" << c.t_x << " T=" << c.T);
     const double ll = ParetoNbdLogLikelihood(c.p, c.x, c.t_x, c.T);
     EXPECT_LT(std::abs(ll - c.log_likelihood), 1e-12 * std::max(1.0, std::abs(c.log_likelihood)));
     EXPECT_LT(std::abs(ParetoNbdPAlive(c.p, c.x, c.t_x, c.T) / c.p_alive - 1), 1e-10);
@@ -73,7 +98,8 @@ TEST(ParetoNbd, CdnowPAliveOfNonRepeatersFallsWithT) {
 
 TEST(ParetoNbd, ExpectationsAtGivenParameters) {
   // E[X(t)] = r β / (α (s−1)) [1 − (β/(β+t))^(s−1)], by hand for t = 52.
-  const double by_hand = 0.55 * 11.67 / (10.58 * (0.61 - 1)) * (1 - std::pow(11.67 / (11.67 + 52), 0.61 - 1));
+  const double by_hand =
+      0.55 * 11.67 / (10.58 * (0.61 - 1)) * (1 - std::pow(11.67 / (11.67 + 52), 0.61 - 1));
   EXPECT_NEAR(ParetoNbdExpectedPurchases(kCdnow, 52), by_hand, 1e-12);
   EXPECT_EQ(ParetoNbdExpectedPurchases(kCdnow, 0), 0);
   // s = 1 is the limit r β/α · log(1 + t/β), continuous from both sides.
@@ -98,9 +124,9 @@ TEST(ParetoNbd, ExpectationsAtGivenParameters) {
 // alive, T uniform on [min_T, max_T] (continuous). Deterministic for a seed.
 struct Simulated {
   BtydData data;
-  std::vector<double> alive_at_T;   // 1 if the lifetime outlasts T
-  std::vector<double> holdout_x;    // purchases in (T, T + holdout]
-  std::vector<double> early_x;      // purchases in (0, early], for E[X(t)] (early ≤ min_T)
+  std::vector<double> alive_at_T;  // 1 if the lifetime outlasts T
+  std::vector<double> holdout_x;   // purchases in (T, T + holdout]
+  std::vector<double> early_x;     // purchases in (0, early], for E[X(t)] (early ≤ min_T)
 };
 
 Simulated Simulate(const ParetoNbdParams& p, size_t customers, double holdout, double early,
@@ -155,12 +181,14 @@ TEST(ParetoNbd, ExpectationsMatchMonteCarlo) {
   std::vector<double> p_alive(kCustomers), conditional(kCustomers);
   for (size_t i = 0; i < kCustomers; ++i) {
     p_alive[i] = ParetoNbdPAlive(kCdnow, s.data.x[i], s.data.t_x[i], s.data.T[i]);
-    conditional[i] = ParetoNbdConditionalExpected(kCdnow, kHoldout, s.data.x[i], s.data.t_x[i], s.data.T[i]);
+    conditional[i] =
+        ParetoNbdConditionalExpected(kCdnow, kHoldout, s.data.x[i], s.data.t_x[i], s.data.T[i]);
   }
   // 4 standard errors of the simulated mean (the model values vary far less).
   EXPECT_NEAR(Mean(p_alive), Mean(s.alive_at_T), 4 * StandardError(s.alive_at_T));
   EXPECT_NEAR(Mean(conditional), Mean(s.holdout_x), 4 * StandardError(s.holdout_x));
-  EXPECT_NEAR(ParetoNbdExpectedPurchases(kCdnow, kEarly), Mean(s.early_x), 4 * StandardError(s.early_x));
+  EXPECT_NEAR(ParetoNbdExpectedPurchases(kCdnow, kEarly), Mean(s.early_x),
+              4 * StandardError(s.early_x));
 }
 
 // The fit sums over distinct (x, t_x, T) with counts; its reported log-likelihood is the
