@@ -147,6 +147,19 @@ double MeanOf(const std::vector<double>& v) {
 
 }  // namespace
 
+namespace {
+
+// 1 − e^log_scale · 2F1(a, b; c; z), as −expm1 of the log so small terms keep their
+// digits. With c = a + b + x − 1 < 0 (x = 0 and a + b < 1) the 2F1 can be negative and
+// has no logarithm; then the signed value is used.
+double OneMinusScaledHyp2F1(double log_scale, double a, double b, double c, double z) {
+  const double log_f = LogHyp2F1(a, b, c, z);
+  if (!std::isnan(log_f)) return -std::expm1(log_scale + log_f);
+  return 1 - std::exp(log_scale) * Hyp2F1(a, b, c, z);
+}
+
+}  // namespace
+
 double BgNbdLogLikelihood(const BgNbdParams& p, double x, double t_x, double T) {
   const double common = LogGamma(p.r + x) - LogGamma(p.r) + p.r * std::log(p.alpha) +
                         LogGamma(p.a + p.b) + LogGamma(p.b + x) - LogGamma(p.b) -
@@ -162,18 +175,17 @@ double BgNbdExpectedPurchases(const BgNbdParams& p, double t) {
   // (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))], with the bracket
   // as −expm1 of its log so small t keeps its digits.
   return OverAMinusOne(p.a, [&](double a) {
-    const double log_term = p.r * (std::log(p.alpha) - std::log(p.alpha + t)) +
-                            LogHyp2F1(p.r, p.b, a + p.b - 1, t / (p.alpha + t));
-    return (a + p.b - 1) * -std::expm1(log_term);
+    const double log_scale = p.r * (std::log(p.alpha) - std::log(p.alpha + t));
+    return (a + p.b - 1) * OneMinusScaledHyp2F1(log_scale, p.r, p.b, a + p.b - 1, t / (p.alpha + t));
   });
 }
 
 double BgNbdConditionalExpected(const BgNbdParams& p, double t, double x, double t_x, double T) {
   if (t <= 0) return 0;
   const double numerator = OverAMinusOne(p.a, [&](double a) {
-    const double log_term = (p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t)) +
-                            LogHyp2F1(p.r + x, p.b + x, a + p.b + x - 1, t / (p.alpha + T + t));
-    return (a + p.b + x - 1) * -std::expm1(log_term);
+    const double log_scale = (p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t));
+    return (a + p.b + x - 1) * OneMinusScaledHyp2F1(log_scale, p.r + x, p.b + x, a + p.b + x - 1,
+                                                    t / (p.alpha + T + t));
   });
   return numerator * BgNbdPAlive(p, x, t_x, T);
 }

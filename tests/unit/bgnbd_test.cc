@@ -113,7 +113,8 @@ TEST(BgNbdConditionalExpected, MatchesIntegrationOverPosterior) {
   const std::vector<Case> cases = {{kCdnow, 39, 2, 30.43, 38.86},  {kCdnow, 1, 0, 0, 30},
                                    {kCdnow, 52, 5, 20, 38},        {kCdnow, 10, 12, 37, 38},
                                    {kCdnow, 104, 1, 3, 39},        {daily, 365, 200, 4990, 5000},
-                                   {daily, 3650, 200, 4990, 5000}, {daily, 365, 0, 0, 5000}};
+                                   {daily, 3650, 200, 4990, 5000}, {daily, 365, 0, 0, 5000},
+                                   {{0.5, 5, 0.3, 0.4}, 20, 3, 10, 30}};
   for (const Case& c : cases) {
     const long double posterior =
         ExpectedByIntegral(c.p.r + c.x, c.p.alpha + c.T, c.p.a, c.p.b + c.x, c.t);
@@ -121,6 +122,18 @@ TEST(BgNbdConditionalExpected, MatchesIntegrationOverPosterior) {
     EXPECT_NEAR(BgNbdConditionalExpected(c.p, c.t, c.x, c.t_x, c.T), want, 1e-8 * want)
         << "t=" << c.t << " x=" << c.x << " T=" << c.T;
   }
+}
+
+TEST(BgNbdConditionalExpected, NegativeHypergeometricWhenAPlusBBelowOne) {
+  // a + b < 1 and x = 0: c = a + b − 1 < 0, the 2F1 has no logarithm. Reference: mpmath
+  // at 30 digits, quad of E[(1/p)(1 − ((α+T)/(α+T+pt))^r)] over p ~ Beta(0.3, 0.4)
+  // split at 1e-6, 0.01, 0.5, 0.99 (the endpoint singularities defeat a plain rule):
+  // 0.246738901961730620 (the closed form gives 0.246738901963325510).
+  const BgNbdParams p{0.5, 5, 0.3, 0.4};
+  EXPECT_DOUBLE_EQ(BgNbdPAlive(p, 0, 0, 30), 1.0);
+  EXPECT_NEAR(BgNbdConditionalExpected(p, 20, 0, 0, 30), 0.246738901961730620, 1e-10);
+  EXPECT_TRUE(std::isfinite(BgNbdExpectedPurchases(p, 52)));
+  EXPECT_GT(BgNbdExpectedPurchases(p, 52), BgNbdExpectedPurchases(p, 26));
 }
 
 TEST(BgNbdExpectedPurchases, MatchesIntegrationOverDropoutProbability) {
