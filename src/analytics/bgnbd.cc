@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/btyd_groups.h"
 #include "analytics/chunked_sum.h"
 #include "analytics/hyp2f1.h"
 #include "analytics/log_gamma.h"
@@ -29,14 +30,8 @@ double LogDeathOdds(const BgNbdParams& p, double x, double t_x, double T) {
          (p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + t_x));
 }
 
-// The customers as unique (x, t_x, T) with multiplicities, sorted by x so that the
-// terms depending on x alone are computed once per distinct x. Day-resolution data
-// repeat triples heavily (all non-repeat buyers of a day share one), which makes a
-// fit on millions of customers cost a fraction of the rows.
-struct GroupedCustomers {
-  std::vector<double> distinct_x;
-  std::vector<uint32_t> x_index;  // per group, into distinct_x
-  std::vector<double> t_x, T, count;
+// The grouped customers (btyd_groups.h) plus a table of their distinct times.
+struct GroupedCustomers : BtydGroups {
   // Distinct values of t_x and T with per-group indices; empty when not worth it.
   std::vector<double> times;
   std::vector<uint32_t> t_x_index, T_index;
@@ -87,30 +82,8 @@ double GroupSum(const GroupedCustomers& g, const BgNbdParams& p, const std::vect
 }
 
 GroupedCustomers Group(const BtydData& data) {
-  struct Triple {
-    double x, t_x, T;
-    bool operator<(const Triple& o) const {
-      if (x != o.x) return x < o.x;
-      if (t_x != o.t_x) return t_x < o.t_x;
-      return T < o.T;
-    }
-    bool operator==(const Triple& o) const = default;
-  };
-  const size_t n = data.size();
-  std::vector<Triple> rows(n);
-  for (size_t i = 0; i < n; ++i) rows[i] = Triple{data.x[i], data.t_x[i], data.T[i]};
-  std::sort(rows.begin(), rows.end());
   GroupedCustomers g;
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && rows[j] == rows[i]) ++j;
-    if (g.distinct_x.empty() || g.distinct_x.back() != rows[i].x) g.distinct_x.push_back(rows[i].x);
-    g.x_index.push_back(static_cast<uint32_t>(g.distinct_x.size() - 1));
-    g.t_x.push_back(rows[i].t_x);
-    g.T.push_back(rows[i].T);
-    g.count.push_back(static_cast<double>(j - i));
-    i = j;
-  }
+  static_cast<BtydGroups&>(g) = GroupBtydCustomers(data);
   IndexTimes(g);
   return g;
 }

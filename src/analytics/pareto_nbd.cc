@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/btyd_groups.h"
 #include "analytics/chunked_sum.h"
 #include "analytics/hyp2f1.h"
 #include "analytics/log_gamma.h"
@@ -79,37 +80,7 @@ double SurvivalRatioTerm(double s, double b, double t) {
   return -std::expm1(-e * log_ratio) / e;
 }
 
-// The customers as unique (x, t_x, T) with multiplicities, sorted by x so the terms of
-// x alone are computed once per distinct x. Week or day data repeat triples heavily
-// (every one-time buyer of a day shares one).
-struct GroupedCustomers {
-  std::vector<double> distinct_x;
-  std::vector<uint32_t> x_index;  // per group, into distinct_x
-  std::vector<double> t_x, T, count;
-};
-
-GroupedCustomers Group(const BtydData& data) {
-  struct Triple {
-    double x, t_x, T;
-    auto operator<=>(const Triple&) const = default;
-  };
-  const size_t n = data.size();
-  std::vector<Triple> rows(n);
-  for (size_t i = 0; i < n; ++i) rows[i] = Triple{data.x[i], data.t_x[i], data.T[i]};
-  std::sort(rows.begin(), rows.end());
-  GroupedCustomers g;
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && rows[j] == rows[i]) ++j;
-    if (g.distinct_x.empty() || g.distinct_x.back() != rows[i].x) g.distinct_x.push_back(rows[i].x);
-    g.x_index.push_back(static_cast<uint32_t>(g.distinct_x.size() - 1));
-    g.t_x.push_back(rows[i].t_x);
-    g.T.push_back(rows[i].T);
-    g.count.push_back(static_cast<double>(j - i));
-    i = j;
-  }
-  return g;
-}
+using GroupedCustomers = BtydGroups;
 
 void Validate(const BtydData& data) {
   const size_t n = data.size();
@@ -208,7 +179,7 @@ GroupedCustomers Subsample(const GroupedCustomers& g, size_t target) {
 
 ParetoNbdFit FitParetoNbd(const BtydData& data) {
   Validate(data);
-  const GroupedCustomers g = Group(data);
+  const GroupedCustomers g = GroupBtydCustomers(data);
 
   // Start: r = s = 1; α from the mean purchase rate (a Gamma(1, α) rate has mean 1/α)
   // and β from the mean observation length (a Gamma(1, β) dropout rate has median

@@ -11,6 +11,7 @@
 #include "cli/analyze_input.h"
 #include "cli/analyze_output.h"
 #include "cli/commands.h"
+#include "service/analytics_writers.h"
 
 namespace guanxi::cli {
 namespace {
@@ -65,36 +66,31 @@ int AnalyzeSummary(const Args& a) {
     }
   });
   if (code) return code;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    csv.Text("customers").Text("transactions").Text("as_of").Text("first_day").Text("last_day");
-    csv.Text("revenue").Text("purchases_mean").EndRow();
-    csv.Int(static_cast<int64_t>(buyers)).Int(static_cast<int64_t>(rows)).Text(analytics::IsoFromDay(p.as_of_day));
-    DayOrEmpty(csv, first);
-    DayOrEmpty(csv, last);
-    csv.Yuan(revenue).Double(mean).EndRow();
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("customers");
-  w.Uint64(buyers);
-  w.Key("transactions");
-  w.Uint64(rows);
-  w.Key("as_of");
-  WriteString(w, analytics::IsoFromDay(p.as_of_day));
-  w.Key("first_day");
-  WriteDayOrNull(w, first);
-  w.Key("last_day");
-  WriteDayOrNull(w, last);
-  w.Key("revenue");
-  analyze::WriteYuan(w, revenue);
-  w.Key("purchases_mean");
-  analyze::WriteNumber(w, mean);
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c,
+      [&](CsvWriter& csv) {
+        csv.Text("customers").Text("transactions").Text("as_of").Text("first_day").Text("last_day");
+        csv.Text("revenue").Text("purchases_mean").EndRow();
+        csv.Int(static_cast<int64_t>(buyers)).Int(static_cast<int64_t>(rows)).Text(analytics::IsoFromDay(p.as_of_day));
+        DayOrEmpty(csv, first);
+        DayOrEmpty(csv, last);
+        csv.Yuan(revenue).Double(mean).EndRow();
+      },
+      [&](JsonWriter& w) {
+        w.Key("customers");
+        w.Uint64(buyers);
+        w.Key("transactions");
+        w.Uint64(rows);
+        w.Key("as_of");
+        WriteString(w, analytics::IsoFromDay(p.as_of_day));
+        w.Key("first_day");
+        WriteDayOrNull(w, first);
+        w.Key("last_day");
+        WriteDayOrNull(w, last);
+        w.Key("revenue");
+        analyze::WriteYuan(w, revenue);
+        analyze::WriteNumberMember(w, "purchases_mean", mean);
+      });
 }
 
 int AnalyzeRfm(const Args& a) {
@@ -120,67 +116,49 @@ int AnalyzeRfm(const Args& a) {
     }
   });
   if (code) return code;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    csv.Text("key").Text("name_zh").Text("name_en").Text("count").EndRow();
-    for (int k = 0; k < analytics::kRfmClassCount; ++k) {
-      auto cls = static_cast<analytics::RfmClass>(k);
-      csv.Text(analytics::RfmClassKey(cls)).Text(analytics::RfmClassNameZh(cls));
-      csv.Text(analytics::RfmClassNameEn(cls)).Int(static_cast<int64_t>(rfm.class_counts[k])).EndRow();
-    }
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("customers");
-  w.Uint64(s.size());
-  w.Key("scored");
-  w.Uint64(rfm.scored);
-  w.Key("mean_scores");
-  w.StartObject();
-  w.Key("r");
-  analyze::WriteNumber(w, rfm.mean_r);
-  w.Key("f");
-  analyze::WriteNumber(w, rfm.mean_f);
-  w.Key("m");
-  analyze::WriteNumber(w, rfm.mean_m);
-  w.EndObject();
-  w.Key("classes");
-  w.StartArray();
-  for (int k = 0; k < analytics::kRfmClassCount; ++k) {
-    auto cls = static_cast<analytics::RfmClass>(k);
-    w.StartObject();
-    w.Key("key");
-    w.String(analytics::RfmClassKey(cls));
-    w.Key("name_zh");
-    w.String(analytics::RfmClassNameZh(cls));
-    w.Key("name_en");
-    w.String(analytics::RfmClassNameEn(cls));
-    w.Key("count");
-    w.Uint64(rfm.class_counts[k]);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("cells");
-  w.StartArray();
-  for (size_t cell = 0; cell < rfm.cell_counts.size(); ++cell) {
-    if (rfm.cell_counts[cell] == 0) continue;
-    w.StartObject();
-    w.Key("r");
-    w.Uint(static_cast<unsigned>(cell / 25 + 1));
-    w.Key("f");
-    w.Uint(static_cast<unsigned>(cell / 5 % 5 + 1));
-    w.Key("m");
-    w.Uint(static_cast<unsigned>(cell % 5 + 1));
-    w.Key("count");
-    w.Uint64(rfm.cell_counts[cell]);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c,
+      [&](CsvWriter& csv) {
+        csv.Text("key").Text("name_zh").Text("name_en").Text("count").EndRow();
+        for (int k = 0; k < analytics::kRfmClassCount; ++k) {
+          auto cls = static_cast<analytics::RfmClass>(k);
+          csv.Text(analytics::RfmClassKey(cls)).Text(analytics::RfmClassNameZh(cls));
+          csv.Text(analytics::RfmClassNameEn(cls)).Int(static_cast<int64_t>(rfm.class_counts[k])).EndRow();
+        }
+      },
+      [&](JsonWriter& w) {
+        w.Key("customers");
+        w.Uint64(s.size());
+        w.Key("scored");
+        w.Uint64(rfm.scored);
+        w.Key("mean_scores");
+        analytics_writers::WriteRfmMeanScores(w, rfm);
+        w.Key("classes");
+        w.StartArray();
+        for (int k = 0; k < analytics::kRfmClassCount; ++k) {
+          auto cls = static_cast<analytics::RfmClass>(k);
+          w.StartObject();
+          analytics_writers::WriteRfmClassFields(w, cls, rfm.class_counts[k]);
+          w.EndObject();
+        }
+        w.EndArray();
+        w.Key("cells");
+        w.StartArray();
+        for (size_t cell = 0; cell < rfm.cell_counts.size(); ++cell) {
+          if (rfm.cell_counts[cell] == 0) continue;
+          w.StartObject();
+          w.Key("r");
+          w.Uint(static_cast<unsigned>(cell / 25 + 1));
+          w.Key("f");
+          w.Uint(static_cast<unsigned>(cell / 5 % 5 + 1));
+          w.Key("m");
+          w.Uint(static_cast<unsigned>(cell % 5 + 1));
+          w.Key("count");
+          w.Uint64(rfm.cell_counts[cell]);
+          w.EndObject();
+        }
+        w.EndArray();
+      });
 }
 
 int AnalyzeTiers(const Args& a) {
@@ -189,13 +167,16 @@ int AnalyzeTiers(const Args& a) {
   if (int code = analyze::ParseCommon(a, analyze::PurchaseOptions({"strategic-share", "important-share", "margin"}), c)) {
     return code;
   }
-  auto strategic = analyze::DoubleOption(a, "strategic-share", 0.05, 0, 1, true);
-  if (!strategic) return analyze::kExitUsage;
-  auto important = analyze::DoubleOption(a, "important-share", 0.2, 0, 1);
-  if (!important) return analyze::kExitUsage;
-  if (*important < *strategic) return analyze::UsageError("--important-share must be ≥ --strategic-share");
-  auto margin = analyze::DoubleOption(a, "margin", 1, 0, 1, true);
-  if (!margin) return analyze::kExitUsage;
+  analytics::TierOptions o;
+  if (!analyze::ReadDouble(a, "strategic-share", 0.05, 0, 1, o.strategic_share, true) ||
+      !analyze::ReadDouble(a, "important-share", 0.2, 0, 1, o.important_share)) {
+    return analyze::kExitUsage;
+  }
+  if (o.important_share < o.strategic_share) {
+    return analyze::UsageError("--important-share must be ≥ --strategic-share");
+  }
+  double margin = 1;
+  if (!analyze::ReadDouble(a, "margin", 1, 0, 1, margin, true)) return analyze::kExitUsage;
   if (int code = analyze::LoadPurchases(a, true, p)) return code;
   // Profit contribution: revenue of the last 365 days up to as_of, times the margin.
   const size_t n = p.tx.customer_count();
@@ -209,10 +190,7 @@ int AnalyzeTiers(const Args& a) {
     if (d >= from) revenue[p.tx.customer[i]] += p.tx.amount_fen[i];
   }
   std::vector<int64_t> profit(n);
-  for (size_t i = 0; i < n; ++i) profit[i] = std::llround(static_cast<double>(revenue[i]) * *margin);
-  analytics::TierOptions o;
-  o.strategic_share = *strategic;
-  o.important_share = *important;
+  for (size_t i = 0; i < n; ++i) profit[i] = std::llround(static_cast<double>(revenue[i]) * margin);
   const analytics::TierResult t = analytics::AssignValueTiers(profit, bought, o);
   int code = analyze::WriteOut(c.out, [&](CsvWriter& csv) {
     csv.Text("customer_id").Text("profit").Text("tier").EndRow();
@@ -222,43 +200,32 @@ int AnalyzeTiers(const Args& a) {
   });
   if (code) return code;
   constexpr int kTiers = 4;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    csv.Text("key").Text("name_zh").Text("name_en").Text("count").Text("profit").EndRow();
-    for (int k = 0; k < kTiers; ++k) {
-      auto tier = static_cast<analytics::ValueTier>(k);
-      csv.Text(analytics::ValueTierKey(tier)).Text(analytics::ValueTierNameZh(tier));
-      csv.Text(analytics::ValueTierNameEn(tier)).Int(static_cast<int64_t>(t.counts[k])).Yuan(t.profit_fen[k]);
-      csv.EndRow();
-    }
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("customers");
-  w.Uint64(n);
-  w.Key("tiers");
-  w.StartArray();
-  for (int k = 0; k < kTiers; ++k) {
-    auto tier = static_cast<analytics::ValueTier>(k);
-    w.StartObject();
-    w.Key("key");
-    w.String(analytics::ValueTierKey(tier));
-    w.Key("name_zh");
-    w.String(analytics::ValueTierNameZh(tier));
-    w.Key("name_en");
-    w.String(analytics::ValueTierNameEn(tier));
-    w.Key("count");
-    w.Uint64(t.counts[k]);
-    w.Key("profit");
-    analyze::WriteYuan(w, t.profit_fen[k]);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c,
+      [&](CsvWriter& csv) {
+        csv.Text("key").Text("name_zh").Text("name_en").Text("count").Text("profit").EndRow();
+        for (int k = 0; k < kTiers; ++k) {
+          auto tier = static_cast<analytics::ValueTier>(k);
+          csv.Text(analytics::ValueTierKey(tier)).Text(analytics::ValueTierNameZh(tier));
+          csv.Text(analytics::ValueTierNameEn(tier)).Int(static_cast<int64_t>(t.counts[k])).Yuan(t.profit_fen[k]);
+          csv.EndRow();
+        }
+      },
+      [&](JsonWriter& w) {
+        w.Key("customers");
+        w.Uint64(n);
+        w.Key("tiers");
+        w.StartArray();
+        for (int k = 0; k < kTiers; ++k) {
+          auto tier = static_cast<analytics::ValueTier>(k);
+          w.StartObject();
+          analytics_writers::WriteValueTierFields(w, tier, t.counts[k]);
+          w.Key("profit");
+          analyze::WriteYuan(w, t.profit_fen[k]);
+          w.EndObject();
+        }
+        w.EndArray();
+      });
 }
 
 int AnalyzeKpi(const Args& a) {
@@ -297,67 +264,20 @@ int AnalyzeKpi(const Args& a) {
     }
   };
   if (int code = analyze::WriteOut(c.out, rows_csv)) return code;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    rows_csv(csv);
-    return 0;
-  }
-  auto rate_json = [](JsonWriter& w, const std::optional<double>& v) {
-    if (v) analyze::WriteNumber(w, *v);
-    else w.Null();
-  };
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("period");
-  w.String(period);
-  w.Key("rows");
-  w.StartArray();
-  for (const auto& r : k.rows) {
-    w.StartObject();
+  return analyze::PrintReport(c, rows_csv, [&](JsonWriter& w) {
     w.Key("period");
-    WriteString(w, r.period);
-    w.Key("active");
-    w.Uint64(r.active);
-    w.Key("new");
-    w.Uint64(r.new_customers);
-    w.Key("base_start");
-    w.Uint64(r.base_start);
-    w.Key("orders");
-    w.Uint64(r.orders);
-    w.Key("revenue");
-    analyze::WriteYuan(w, r.revenue_fen);
-    w.Key("aov");
-    analyze::WriteYuan(w, r.aov_fen);
-    w.Key("acquisition_rate");
-    rate_json(w, r.acquisition_rate);
-    w.Key("retention_rate");
-    rate_json(w, r.retention_rate);
-    w.Key("churn_rate");
-    rate_json(w, r.churn_rate);
-    w.Key("repeat_purchase_rate");
-    analyze::WriteNumber(w, r.repeat_purchase_rate);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("cohorts");
-  w.StartArray();
-  for (size_t i = 0; i < k.cohorts.cohorts.size(); ++i) {
-    w.StartObject();
-    w.Key("cohort");
-    WriteString(w, k.cohorts.cohorts[i]);
-    w.Key("size");
-    w.Uint64(k.cohorts.cohort_sizes[i]);
-    w.Key("retention");
+    w.String(period);
+    w.Key("rows");
     w.StartArray();
-    for (double v : k.cohorts.retention[i]) analyze::WriteNumber(w, v);
+    for (const auto& r : k.rows) {
+      w.StartObject();
+      analytics_writers::WriteKpiRowFields(w, r, analyze::WriteYuan);
+      w.EndObject();
+    }
     w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+    w.Key("cohorts");
+    analytics_writers::WriteCohorts(w, k.cohorts);
+  });
 }
 
 }  // namespace guanxi::cli

@@ -195,6 +195,13 @@ std::optional<double> DoubleOption(const Args& a, const std::string& name, doubl
   return v;
 }
 
+bool ReadDouble(const Args& a, const std::string& name, double fallback, double min, double max, double& out,
+                bool min_exclusive) {
+  auto v = DoubleOption(a, name, fallback, min, max, min_exclusive);
+  if (v) out = *v;
+  return v.has_value();
+}
+
 std::optional<int64_t> IntOption(const Args& a, const std::string& name, int64_t fallback, int64_t min,
                                  int64_t max) {
   auto text = a.Get(name);

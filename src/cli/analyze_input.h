@@ -56,6 +56,16 @@ std::optional<double> DoubleOption(const Args& a, const std::string& name, doubl
                                    double max, bool min_exclusive = false);
 std::optional<int64_t> IntOption(const Args& a, const std::string& name, int64_t fallback, int64_t min,
                                  int64_t max);
+// The same, stored into `out`; false after a usage error. For chains of options:
+// `if (!ReadDouble(…) || !ReadInt(…)) return kExitUsage;`.
+bool ReadDouble(const Args& a, const std::string& name, double fallback, double min, double max, double& out,
+                bool min_exclusive = false);
+template <typename Int>
+bool ReadInt(const Args& a, const std::string& name, int64_t fallback, int64_t min, int64_t max, Int& out) {
+  auto v = IntOption(a, name, fallback, min, max);
+  if (v) out = static_cast<Int>(*v);
+  return v.has_value();
+}
 // A YYYY-MM-DD option; `fallback` when absent; nullopt after a usage error when malformed.
 std::optional<int32_t> DayOption(const Args& a, const std::string& name, int32_t fallback);
 

@@ -13,6 +13,7 @@
 #include "cli/analyze_input.h"
 #include "cli/analyze_output.h"
 #include "cli/commands.h"
+#include "service/analytics_writers.h"
 
 namespace guanxi::cli {
 namespace {
@@ -81,15 +82,11 @@ int ParseClvOptions(const Args& a, ClvRun& run) {
   auto unit = analytics::ParseTimeUnit(a.GetOr("time-unit", "week"));
   if (!unit) return analyze::UsageError("--time-unit must be day or week");
   run.btyd.unit = *unit;
-  auto horizon = analyze::IntOption(a, "horizon", 52, 1, kMaxHorizon);
-  if (!horizon) return analyze::kExitUsage;
-  run.clv.horizon = static_cast<int>(*horizon);
-  auto rate = analyze::DoubleOption(a, "discount-rate", 0.12, 0, 0.99);
-  if (!rate) return analyze::kExitUsage;
-  run.clv.annual_discount_rate = *rate;
-  auto margin = analyze::DoubleOption(a, "margin", 1, 0, 1, true);
-  if (!margin) return analyze::kExitUsage;
-  run.clv.margin = *margin;
+  if (!analyze::ReadInt(a, "horizon", 52, 1, kMaxHorizon, run.clv.horizon) ||
+      !analyze::ReadDouble(a, "discount-rate", 0.12, 0, 0.99, run.clv.annual_discount_rate) ||
+      !analyze::ReadDouble(a, "margin", 1, 0, 1, run.clv.margin, true)) {
+    return analyze::kExitUsage;
+  }
   for (const char* day_option : {"calibration-end", "holdout-end"}) {
     if (a.Get(day_option) && !analyze::DayOption(a, day_option, 0)) return analyze::kExitUsage;
   }
@@ -124,40 +121,8 @@ int FitClv(const Args& a, const Purchases& p, ClvRun& run) {
   return 0;
 }
 
-void WriteDiagnostics(JsonWriter& w, const analytics::FitDiagnostics& d) {
-  w.Key("log_likelihood");
-  analyze::WriteNumber(w, d.log_likelihood);
-  w.Key("converged");
-  w.Bool(d.converged);
-  w.Key("iterations");
-  w.Int(d.iterations);
-  w.Key("gradient_norm");
-  analyze::WriteNumber(w, d.gradient_norm);
-}
-
-void WriteParams(JsonWriter& w, const analytics::PurchaseModel& m) {
-  auto put = [&](const char* k, double v) {
-    w.Key(k);
-    analyze::WriteNumber(w, v);
-  };
-  w.StartObject();
-  if (const auto* b = std::get_if<analytics::BgNbdParams>(&m.params)) {
-    put("r", b->r);
-    put("alpha", b->alpha);
-    put("a", b->a);
-    put("b", b->b);
-  } else {
-    const auto& pn = std::get<analytics::ParetoNbdParams>(m.params);
-    put("r", pn.r);
-    put("alpha", pn.alpha);
-    put("s", pn.s);
-    put("beta", pn.beta);
-  }
-  w.EndObject();
-}
-
-void WriteClvJson(JsonWriter& w, const ClvRun& run) {
-  w.StartObject();
+// The members of the clv report object.
+void WriteClvMembers(JsonWriter& w, const ClvRun& run) {
   w.Key("model");
   w.String(analytics::PurchaseModelName(run.kind));
   w.Key("time_unit");
@@ -169,26 +134,11 @@ void WriteClvJson(JsonWriter& w, const ClvRun& run) {
   w.Key("excluded");
   w.Uint64(run.data.excluded);
   w.Key("params");
-  WriteParams(w, run.model);
-  WriteDiagnostics(w, run.model.diagnostics);
+  analytics_writers::WritePurchaseParams(w, run.model);
+  analytics_writers::WriteFitDiagnostics(w, run.model.diagnostics, false);
   w.Key("spend");
   if (run.with_spend) {
-    w.StartObject();
-    w.Key("model");
-    w.String("gamma-gamma");
-    w.Key("customers");
-    w.Uint64(run.spend.customers);
-    w.Key("params");
-    w.StartObject();
-    w.Key("p");
-    analyze::WriteNumber(w, run.spend.params.p);
-    w.Key("q");
-    analyze::WriteNumber(w, run.spend.params.q);
-    w.Key("gamma");
-    analyze::WriteNumber(w, run.spend.params.gamma);
-    w.EndObject();
-    WriteDiagnostics(w, run.spend.diagnostics);
-    w.EndObject();
+    analytics_writers::WriteSpendFit(w, run.spend, false);
   } else {
     w.Null();
   }
@@ -201,10 +151,8 @@ void WriteClvJson(JsonWriter& w, const ClvRun& run) {
     w.StartObject();
     w.Key("end");
     WriteString(w, analytics::IsoFromDay(*run.btyd.holdout_end_day));
-    w.Key("predicted_total");
-    analyze::WriteNumber(w, h.predicted_total);
-    w.Key("actual_total");
-    analyze::WriteNumber(w, h.actual_total);
+    analyze::WriteNumberMember(w, "predicted_total", h.predicted_total);
+    analyze::WriteNumberMember(w, "actual_total", h.actual_total);
     w.Key("by_frequency");
     w.StartArray();
     for (const auto& b : h.by_frequency) {
@@ -213,10 +161,8 @@ void WriteClvJson(JsonWriter& w, const ClvRun& run) {
       WriteString(w, b.frequency);
       w.Key("customers");
       w.Uint64(b.customers);
-      w.Key("predicted");
-      analyze::WriteNumber(w, b.predicted_mean);
-      w.Key("actual");
-      analyze::WriteNumber(w, b.actual_mean);
+      analyze::WriteNumberMember(w, "predicted", b.predicted_mean);
+      analyze::WriteNumberMember(w, "actual", b.actual_mean);
       w.EndObject();
     }
     w.EndArray();
@@ -224,7 +170,6 @@ void WriteClvJson(JsonWriter& w, const ClvRun& run) {
   } else {
     w.Null();
   }
-  w.EndObject();
 }
 
 // The flat report as key,value rows (--format csv).
@@ -276,10 +221,11 @@ int AnalyzeKmeans(const Args& a) {
   if (int code = analyze::ParseCommon(a, analyze::PurchaseOptions({"k", "features", "seed", "choose-k"}), c)) {
     return code;
   }
-  auto k = analyze::IntOption(a, "k", 4, 2, kMaxClusters);
-  if (!k) return analyze::kExitUsage;
-  auto seed = analyze::IntOption(a, "seed", 1, 0, std::numeric_limits<int64_t>::max());
-  if (!seed) return analyze::kExitUsage;
+  analytics::KMeansOptions o;
+  if (!analyze::ReadInt(a, "k", 4, 2, kMaxClusters, o.k) ||
+      !analyze::ReadInt(a, "seed", 1, 0, std::numeric_limits<int64_t>::max(), o.seed)) {
+    return analyze::kExitUsage;
+  }
   std::vector<std::string> names;
   std::vector<bool> log_transform;
   {
@@ -317,14 +263,11 @@ int AnalyzeKmeans(const Args& a) {
     for (const auto& name : names) raw.values.push_back(FeatureValue(name, s, i));
   }
   raw.rows = row_customer.size();
-  if (raw.rows < static_cast<size_t>(*k)) {
-    return analyze::DataError("k-means with k = " + std::to_string(*k) + " needs at least that many customers "
+  if (raw.rows < static_cast<size_t>(o.k)) {
+    return analyze::DataError("k-means with k = " + std::to_string(o.k) + " needs at least that many customers "
                               "with a purchase; there are " + std::to_string(raw.rows));
   }
   const analytics::FeatureMatrix standardised = analytics::Standardise(raw, log_transform);
-  analytics::KMeansOptions o;
-  o.k = static_cast<int>(*k);
-  o.seed = static_cast<uint64_t>(*seed);
   const analytics::KMeansResult km = analytics::RunKMeans(standardised, o);
   const double stability = analytics::ClusterStability(standardised, o, kStabilityRuns);
   const auto profiles = analytics::DescribeClusters(raw, km.label, o.k);
@@ -340,72 +283,63 @@ int AnalyzeKmeans(const Args& a) {
     }
   });
   if (code) return code;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    csv.Text("cluster").Text("size").Text("share");
-    for (const auto& n : names) csv.Text("mean_" + n);
-    for (const auto& n : names) csv.Text("median_" + n);
-    csv.EndRow();
-    for (const auto& pr : profiles) {
-      csv.Int(pr.cluster).Int(static_cast<int64_t>(pr.size)).Double(pr.share);
-      for (double v : pr.mean) csv.Double(v);
-      for (double v : pr.median) csv.Double(v);
-      csv.EndRow();
-    }
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("k");
-  w.Int(o.k);
-  w.Key("features");
-  w.StartArray();
-  for (const auto& n : names) WriteString(w, n);
-  w.EndArray();
-  w.Key("wcss");
-  analyze::WriteNumber(w, km.wcss);
-  w.Key("iterations");
-  w.Int(km.iterations);
-  w.Key("converged");
-  w.Bool(km.converged);
-  w.Key("stability");
-  analyze::WriteNumber(w, stability);
-  w.Key("clusters");
-  w.StartArray();
-  for (const auto& pr : profiles) {
-    w.StartObject();
-    w.Key("cluster");
-    w.Uint(pr.cluster);
-    w.Key("size");
-    w.Uint64(pr.size);
-    w.Key("share");
-    analyze::WriteNumber(w, pr.share);
-    w.Key("mean");
-    WriteFeatureObject(w, names, pr.mean);
-    w.Key("median");
-    WriteFeatureObject(w, names, pr.median);
-    w.EndObject();
-  }
-  w.EndArray();
-  if (a.Flag("choose-k")) {
-    w.Key("choose_k");
-    w.StartArray();
-    for (const auto& row : choose) {
-      w.StartObject();
-      w.Key("k");
-      w.Int(row.k);
-      w.Key("wcss");
-      analyze::WriteNumber(w, row.wcss);
-      w.Key("silhouette");
-      analyze::WriteNumber(w, row.silhouette);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c,
+      [&](CsvWriter& csv) {
+        csv.Text("cluster").Text("size").Text("share");
+        for (const auto& n : names) csv.Text("mean_" + n);
+        for (const auto& n : names) csv.Text("median_" + n);
+        csv.EndRow();
+        for (const auto& pr : profiles) {
+          csv.Int(pr.cluster).Int(static_cast<int64_t>(pr.size)).Double(pr.share);
+          for (double v : pr.mean) csv.Double(v);
+          for (double v : pr.median) csv.Double(v);
+          csv.EndRow();
+        }
+      },
+      [&](JsonWriter& w) {
+        w.Key("k");
+        w.Int(o.k);
+        w.Key("features");
+        w.StartArray();
+        for (const auto& n : names) WriteString(w, n);
+        w.EndArray();
+        analyze::WriteNumberMember(w, "wcss", km.wcss);
+        w.Key("iterations");
+        w.Int(km.iterations);
+        w.Key("converged");
+        w.Bool(km.converged);
+        analyze::WriteNumberMember(w, "stability", stability);
+        w.Key("clusters");
+        w.StartArray();
+        for (const auto& pr : profiles) {
+          w.StartObject();
+          w.Key("cluster");
+          w.Uint(pr.cluster);
+          w.Key("size");
+          w.Uint64(pr.size);
+          analyze::WriteNumberMember(w, "share", pr.share);
+          w.Key("mean");
+          WriteFeatureObject(w, names, pr.mean);
+          w.Key("median");
+          WriteFeatureObject(w, names, pr.median);
+          w.EndObject();
+        }
+        w.EndArray();
+        if (a.Flag("choose-k")) {
+          w.Key("choose_k");
+          w.StartArray();
+          for (const auto& row : choose) {
+            w.StartObject();
+            w.Key("k");
+            w.Int(row.k);
+            analyze::WriteNumberMember(w, "wcss", row.wcss);
+            analyze::WriteNumberMember(w, "silhouette", row.silhouette);
+            w.EndObject();
+          }
+          w.EndArray();
+        }
+      });
 }
 
 int AnalyzeClv(const Args& a) {
@@ -430,16 +364,8 @@ int AnalyzeClv(const Args& a) {
     }
   });
   if (code) return code;
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    WriteClvCsv(csv, run);
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  WriteClvJson(w, run);
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c, [&](CsvWriter& csv) { WriteClvCsv(csv, run); }, [&](JsonWriter& w) { WriteClvMembers(w, run); });
 }
 
 int AnalyzeChurn(const Args& a) {
@@ -450,12 +376,13 @@ int AnalyzeChurn(const Args& a) {
   if (int code = analyze::ParseCommon(a, analyze::PurchaseOptions(extra), c)) return code;
   ClvRun run;
   if (int code = ParseClvOptions(a, run)) return code;
-  auto threshold = analyze::DoubleOption(a, "p-alive-threshold", 0.3, 0, 1, true);
-  if (!threshold) return analyze::kExitUsage;
-  auto gap_multiple = analyze::DoubleOption(a, "gap-multiple", 2, 0, 1000, true);
-  if (!gap_multiple) return analyze::kExitUsage;
-  auto limit = analyze::IntOption(a, "limit", 100, 0, std::numeric_limits<int32_t>::max());
-  if (!limit) return analyze::kExitUsage;
+  analytics::ChurnOptions o;
+  size_t shown = 0;
+  if (!analyze::ReadDouble(a, "p-alive-threshold", 0.3, 0, 1, o.p_alive_threshold, true) ||
+      !analyze::ReadDouble(a, "gap-multiple", 2, 0, 1000, o.gap_multiple, true) ||
+      !analyze::ReadInt(a, "limit", 100, 0, std::numeric_limits<int32_t>::max(), shown)) {
+    return analyze::kExitUsage;
+  }
   Purchases p;
   if (int code = analyze::LoadPurchases(a, run.with_spend, p)) return code;
   if (int code = FitClv(a, p, run)) return code;
@@ -473,9 +400,6 @@ int AnalyzeChurn(const Args& a) {
   in.purchase_days = &s.purchase_days;
   in.p_alive = &p_alive;
   in.clv = &clv;
-  analytics::ChurnOptions o;
-  o.p_alive_threshold = *threshold;
-  o.gap_multiple = *gap_multiple;
   const auto risks = analytics::RankChurnRisk(in, o);
   auto rows_csv = [&](CsvWriter& csv, size_t max_rows) {
     csv.Text("customer_id").Text("reasons").Text("p_alive").Text("gap_days").Text("usual_interval_days");
@@ -490,43 +414,33 @@ int AnalyzeChurn(const Args& a) {
   };
   int code = analyze::WriteOut(c.out, [&](CsvWriter& csv) { rows_csv(csv, risks.size()); });
   if (code) return code;
-  const size_t shown = static_cast<size_t>(*limit);
-  if (c.format == "csv") {
-    CsvWriter csv(stdout);
-    rows_csv(csv, shown);
-    return 0;
-  }
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("at_risk");
-  w.Uint64(risks.size());
-  w.Key("items");
-  w.StartArray();
-  for (size_t i = 0; i < risks.size() && i < shown; ++i) {
-    const auto& risk = risks[i];
-    w.StartObject();
-    w.Key("customer_id");
-    WriteString(w, p.tx.customer_keys[risk.customer]);
-    w.Key("reasons");
-    w.StartArray();
-    if (risk.reasons & static_cast<uint8_t>(analytics::ChurnReason::kLowPAlive)) w.String("low_p_alive");
-    if (risk.reasons & static_cast<uint8_t>(analytics::ChurnReason::kLongGap)) w.String("long_gap");
-    w.EndArray();
-    w.Key("p_alive");
-    analyze::WriteNumber(w, risk.p_alive);
-    w.Key("gap_days");
-    analyze::WriteNumber(w, risk.gap_days);
-    w.Key("usual_interval_days");
-    analyze::WriteNumber(w, risk.usual_interval_days);
-    w.Key("value_at_risk");
-    analyze::WriteYuanDouble(w, risk.value_at_risk);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  analyze::PrintJson(buf);
-  return 0;
+  return analyze::PrintReport(
+      c,
+      [&](CsvWriter& csv) { rows_csv(csv, shown); },
+      [&](JsonWriter& w) {
+        w.Key("at_risk");
+        w.Uint64(risks.size());
+        w.Key("items");
+        w.StartArray();
+        for (size_t i = 0; i < risks.size() && i < shown; ++i) {
+          const auto& risk = risks[i];
+          w.StartObject();
+          w.Key("customer_id");
+          WriteString(w, p.tx.customer_keys[risk.customer]);
+          w.Key("reasons");
+          w.StartArray();
+          if (risk.reasons & static_cast<uint8_t>(analytics::ChurnReason::kLowPAlive)) w.String("low_p_alive");
+          if (risk.reasons & static_cast<uint8_t>(analytics::ChurnReason::kLongGap)) w.String("long_gap");
+          w.EndArray();
+          analyze::WriteNumberMember(w, "p_alive", risk.p_alive);
+          analyze::WriteNumberMember(w, "gap_days", risk.gap_days);
+          analyze::WriteNumberMember(w, "usual_interval_days", risk.usual_interval_days);
+          w.Key("value_at_risk");
+          analyze::WriteYuanDouble(w, risk.value_at_risk);
+          w.EndObject();
+        }
+        w.EndArray();
+      });
 }
 
 }  // namespace guanxi::cli

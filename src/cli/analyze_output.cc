@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "service/analytics_writers.h"
+
 namespace guanxi::cli::analyze {
 
 namespace {
@@ -33,9 +35,11 @@ std::string YuanText(int64_t fen) {
   return std::string(buf, FormatYuan(buf, fen));
 }
 
-void WriteNumber(JsonWriter& w, double v) {
-  if (std::isfinite(v)) w.Double(v);
-  else w.Null();
+void WriteNumber(JsonWriter& w, double v) { analytics_writers::WriteNumber(w, v); }
+
+void WriteNumberMember(JsonWriter& w, const char* key, double v) {
+  w.Key(key);
+  WriteNumber(w, v);
 }
 
 void WriteYuan(JsonWriter& w, int64_t fen) {

@@ -22,6 +22,7 @@ std::string YuanText(int64_t fen);
 
 // JSON helpers: a non-finite double is written as null (RapidJSON would fail on it).
 void WriteNumber(JsonWriter& w, double v);
+void WriteNumberMember(JsonWriter& w, const char* key, double v);  // key, then the number
 void WriteYuan(JsonWriter& w, int64_t fen);        // a number with 2 decimals
 void WriteYuanDouble(JsonWriter& w, double yuan);  // rounded to 2 decimals
 void PrintJson(const rapidjson::StringBuffer& buf);  // to stdout with a newline
@@ -88,6 +89,24 @@ int WriteOut(const std::optional<std::string>& path, Rows&& rows) {
   if (!out.open_error().empty()) return DataError(out.open_error());
   rows(out.csv());
   if (std::string error = out.Commit(); !error.empty()) return DataError(error);
+  return 0;
+}
+
+// The command's report on stdout: rows(CsvWriter&) with --format csv, else the JSON object
+// whose members members(JsonWriter&) writes. Returns 0 (the exit code).
+template <typename Rows, typename Members>
+int PrintReport(const Common& c, Rows&& rows, Members&& members) {
+  if (c.format == "csv") {
+    CsvWriter csv(stdout);
+    rows(csv);
+    return 0;
+  }
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  members(w);
+  w.EndObject();
+  PrintJson(buf);
   return 0;
 }
 

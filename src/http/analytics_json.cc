@@ -95,6 +95,13 @@ void WriteCustomerMetric(JsonWriter& w, const CustomerMetric& m) {
   WriteOptInt(w, m.revenue_365);
   w.Key("usual_interval_days");
   OptDouble(w, m.usual_interval_days);
+  w.Key("recommendations");
+  // Stored as the JSON array the pipeline wrote; embedded as it is.
+  if (m.recommendations.empty()) {
+    w.Null();
+  } else {
+    w.RawValue(m.recommendations.data(), m.recommendations.size(), rapidjson::kArrayType);
+  }
   w.EndObject();
 }
 

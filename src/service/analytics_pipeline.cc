@@ -1,9 +1,13 @@
 #include "service/analytics_pipeline.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 #include "analytics/churn.h"
 #include "analytics/clv.h"
@@ -59,6 +63,49 @@ analytics::FeatureMatrix SampleRows(const analytics::FeatureMatrix& m, size_t ma
   return s;
 }
 
+// Products a salesperson can offer each customer: the basket rules' top items
+// per customer, as the JSON array customer_metric.recommendations holds.
+constexpr size_t kRecommendationsPerCustomer = 3;
+
+void WriteRecommendations(const PipelineInput& in, const analytics::BasketResult& mined,
+                          std::vector<CustomerMetric>& metrics) {
+  // Baskets number customers in their own order: map them by customer key.
+  std::unordered_map<std::string, size_t> metric_of;
+  for (size_t i = 0; i < in.tx.customer_keys.size(); ++i) {
+    metric_of.emplace(in.tx.customer_keys[i], i);
+  }
+  std::vector<std::vector<analytics::Recommendation>> per_customer(in.baskets.customer_keys.size());
+  // Recommend answers each customer's items best first.
+  for (const auto& r : analytics::Recommend(in.baskets, mined, kRecommendationsPerCustomer)) {
+    per_customer[r.customer].push_back(r);
+  }
+  for (size_t c = 0; c < per_customer.size(); ++c) {
+    auto it = metric_of.find(in.baskets.customer_keys[c]);
+    if (per_customer[c].empty() || it == metric_of.end()) continue;
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.SetMaxDecimalPlaces(4);
+    w.StartArray();
+    for (const auto& r : per_customer[c]) {
+      const std::string& code = in.baskets.item_keys[r.item];
+      auto name = in.product_names.find(code);
+      const std::string& shown = name != in.product_names.end() ? name->second : code;
+      w.StartObject();
+      w.Key("code");
+      w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+      w.Key("name");
+      w.String(shown.data(), static_cast<rapidjson::SizeType>(shown.size()));
+      w.Key("score");
+      w.Double(std::isfinite(r.score) ? r.score : 0.0);
+      w.Key("lift");
+      w.Double(std::isfinite(r.lift) ? r.lift : 0.0);
+      w.EndObject();
+    }
+    w.EndArray();
+    metrics[it->second].recommendations.assign(buf.GetString(), buf.GetSize());
+  }
+}
+
 }  // namespace
 
 PipelineOutput RunAnalyticsPipeline(const PipelineInput& in, const AnalyticsSettings& settings,
@@ -109,8 +156,12 @@ PipelineOutput RunAnalyticsPipeline(const PipelineInput& in, const AnalyticsSett
     c.model = analytics::FitPurchaseModel(settings.model, btyd);
     c.customers = btyd.size();
     c.excluded = btyd.excluded;
-    analytics::GammaGammaFit gg = analytics::FitGammaGamma(btyd);
-    // The expected spend needs q > 1 (a finite population mean).
+    // The spend model needs repeat customers with a positive mean spend, and its expected
+    // spend needs q > 1 (a finite population mean).
+    size_t repeaters = 0;
+    for (size_t r = 0; r < btyd.size(); ++r) repeaters += btyd.x[r] > 0 && btyd.m_x[r] > 0;
+    analytics::GammaGammaFit gg;
+    if (repeaters >= kMinModelCustomers) gg = analytics::FitGammaGamma(btyd);
     const bool spend_ok = gg.customers >= kMinModelCustomers && gg.params.q > 1 &&
                           std::isfinite(gg.diagnostics.log_likelihood);
     if (spend_ok) c.spend = gg;
@@ -232,6 +283,7 @@ PipelineOutput RunAnalyticsPipeline(const PipelineInput& in, const AnalyticsSett
     }
     if (potential[i] > 0) m.wallet_share = Finite(rep.attack_defend.share[i]);
   }
+  if (rep.basket) WriteRecommendations(in, *rep.basket, out.metrics);
   for (const analytics::ChurnRisk& risk : risks) {
     CustomerMetric& m = out.metrics[risk.customer];
     m.churn_risk = true;

@@ -5,36 +5,18 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cmath>
+
+#include "service/analytics_writers.h"
 
 namespace guanxi {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using analytics_writers::Writer;
 
 void Str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-// Model figures may be non-finite when a fit fails; JSON has no NaN, so null.
-void Num(Writer& w, double v) {
-  if (std::isfinite(v)) w.Double(v); else w.Null();
-}
-void OptNum(Writer& w, const std::optional<double>& v) {
-  if (v) Num(w, *v); else w.Null();
-}
+void Num(Writer& w, double v) { analytics_writers::WriteNumber(w, v); }
 void Size(Writer& w, size_t v) { w.Uint64(v); }
-
-void Diagnostics(Writer& w, const analytics::FitDiagnostics& d) {
-  w.Key("log_likelihood");
-  Num(w, d.log_likelihood);
-  w.Key("converged");
-  w.Bool(d.converged);
-  w.Key("iterations");
-  w.Int(d.iterations);
-  w.Key("gradient_norm");
-  Num(w, d.gradient_norm);
-  w.Key("message");
-  Str(w, d.message);
-}
 
 void Summary(Writer& w, const ReportInput& in) {
   w.Key("summary");
@@ -57,27 +39,14 @@ void Rfm(Writer& w, const ReportInput& in) {
   w.Key("scored");
   Size(w, rfm.scored);
   w.Key("mean_scores");
-  w.StartObject();
-  w.Key("r");
-  Num(w, rfm.mean_r);
-  w.Key("f");
-  Num(w, rfm.mean_f);
-  w.Key("m");
-  Num(w, rfm.mean_m);
-  w.EndObject();
+  analytics_writers::WriteRfmMeanScores(w, rfm);
   w.Key("classes");
   w.StartArray();
   for (int c = 0; c < analytics::kRfmClassCount; ++c) {
     const auto cls = static_cast<analytics::RfmClass>(c);
     w.StartObject();
-    w.Key("key");
-    w.String(analytics::RfmClassKey(cls));
-    w.Key("name_zh");
-    w.String(analytics::RfmClassNameZh(cls));
-    w.Key("name_en");
-    w.String(analytics::RfmClassNameEn(cls));
-    w.Key("count");
-    Size(w, rfm.class_counts.size() > static_cast<size_t>(c) ? rfm.class_counts[c] : 0);
+    analytics_writers::WriteRfmClassFields(
+        w, cls, rfm.class_counts.size() > static_cast<size_t>(c) ? rfm.class_counts[c] : 0);
     w.Key("revenue");
     w.Int64(in.class_revenue_fen[c]);
     w.EndObject();
@@ -113,43 +82,12 @@ void Tiers(Writer& w, const ReportInput& in) {
   for (int t = 0; t < 4; ++t) {
     const auto tier = static_cast<analytics::ValueTier>(t);
     w.StartObject();
-    w.Key("key");
-    w.String(analytics::ValueTierKey(tier));
-    w.Key("name_zh");
-    w.String(analytics::ValueTierNameZh(tier));
-    w.Key("name_en");
-    w.String(analytics::ValueTierNameEn(tier));
-    w.Key("count");
-    Size(w, in.tiers.counts[t]);
+    analytics_writers::WriteValueTierFields(w, tier, in.tiers.counts[t]);
     w.Key("profit");
     w.Int64(in.tiers.profit_fen[t]);
     w.EndObject();
   }
   w.EndArray();
-}
-
-void PurchaseParams(Writer& w, const analytics::PurchaseModel& m) {
-  w.StartObject();
-  if (const auto* b = std::get_if<analytics::BgNbdParams>(&m.params)) {
-    w.Key("r");
-    Num(w, b->r);
-    w.Key("alpha");
-    Num(w, b->alpha);
-    w.Key("a");
-    Num(w, b->a);
-    w.Key("b");
-    Num(w, b->b);
-  } else if (const auto* p = std::get_if<analytics::ParetoNbdParams>(&m.params)) {
-    w.Key("r");
-    Num(w, p->r);
-    w.Key("alpha");
-    Num(w, p->alpha);
-    w.Key("s");
-    Num(w, p->s);
-    w.Key("beta");
-    Num(w, p->beta);
-  }
-  w.EndObject();
 }
 
 // Equal-width buckets from 0 up to the 99th percentile; the last bucket reaches the
@@ -208,26 +146,11 @@ void Clv(Writer& w, const ReportInput& in) {
   w.Key("excluded");
   Size(w, c.excluded);
   w.Key("params");
-  PurchaseParams(w, c.model);
-  Diagnostics(w, c.model.diagnostics);
+  analytics_writers::WritePurchaseParams(w, c.model);
+  analytics_writers::WriteFitDiagnostics(w, c.model.diagnostics, true);
   w.Key("spend");
   if (c.spend) {
-    w.StartObject();
-    w.Key("model");
-    w.String("gamma-gamma");
-    w.Key("customers");
-    Size(w, c.spend->customers);
-    w.Key("params");
-    w.StartObject();
-    w.Key("p");
-    Num(w, c.spend->params.p);
-    w.Key("q");
-    Num(w, c.spend->params.q);
-    w.Key("gamma");
-    Num(w, c.spend->params.gamma);
-    w.EndObject();
-    Diagnostics(w, c.spend->diagnostics);
-    w.EndObject();
+    analytics_writers::WriteSpendFit(w, *c.spend, true);
   } else {
     w.Null();
   }
@@ -344,28 +267,7 @@ void Kpi(Writer& w, const ReportInput& in) {
   w.StartArray();
   for (const auto& r : in.kpi.rows) {
     w.StartObject();
-    w.Key("period");
-    Str(w, r.period);
-    w.Key("active");
-    Size(w, r.active);
-    w.Key("new");
-    Size(w, r.new_customers);
-    w.Key("base_start");
-    Size(w, r.base_start);
-    w.Key("orders");
-    Size(w, r.orders);
-    w.Key("revenue");
-    w.Int64(r.revenue_fen);
-    w.Key("aov");
-    w.Int64(r.aov_fen);
-    w.Key("acquisition_rate");
-    OptNum(w, r.acquisition_rate);
-    w.Key("retention_rate");
-    OptNum(w, r.retention_rate);
-    w.Key("churn_rate");
-    OptNum(w, r.churn_rate);
-    w.Key("repeat_purchase_rate");
-    Num(w, r.repeat_purchase_rate);
+    analytics_writers::WriteKpiRowFields(w, r, [](Writer& mw, int64_t fen) { mw.Int64(fen); });
     w.Key("revenue_by_tier");
     w.StartObject();
     for (size_t g = 0; g < in.kpi.group_keys.size() && g < r.revenue_by_group_fen.size(); ++g) {
@@ -378,23 +280,7 @@ void Kpi(Writer& w, const ReportInput& in) {
   w.EndArray();
   w.EndObject();
   w.Key("cohorts");
-  w.StartArray();
-  const auto& m = in.kpi.cohorts;
-  for (size_t c = 0; c < m.cohorts.size(); ++c) {
-    w.StartObject();
-    w.Key("cohort");
-    Str(w, m.cohorts[c]);
-    w.Key("size");
-    Size(w, c < m.cohort_sizes.size() ? m.cohort_sizes[c] : 0);
-    w.Key("retention");
-    w.StartArray();
-    if (c < m.retention.size()) {
-      for (double v : m.retention[c]) Num(w, v);
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+  analytics_writers::WriteCohorts(w, in.kpi.cohorts);
 }
 
 void Items(Writer& w, const ReportInput& in, const std::vector<uint32_t>& items) {
@@ -423,21 +309,8 @@ void Basket(Writer& w, const ReportInput& in, size_t top) {
   w.StartArray();
   if (in.basket) {
     for (size_t i = 0; i < in.basket->rules.size() && i < top; ++i) {
-      const auto& r = in.basket->rules[i];
-      w.StartObject();
-      w.Key("antecedent");
-      Items(w, in, r.antecedent);
-      w.Key("consequent");
-      Items(w, in, r.consequent);
-      w.Key("support");
-      Num(w, r.support);
-      w.Key("confidence");
-      Num(w, r.confidence);
-      w.Key("lift");
-      Num(w, r.lift);
-      w.Key("count");
-      Size(w, r.count);
-      w.EndObject();
+      analytics_writers::WriteRule(w, in.basket->rules[i],
+                                   [&](Writer& iw, const std::vector<uint32_t>& items) { Items(iw, in, items); });
     }
   }
   w.EndArray();

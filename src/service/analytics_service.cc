@@ -1,6 +1,7 @@
 #include "service/analytics_service.h"
 
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <unordered_map>
 
@@ -118,7 +119,14 @@ Result<std::optional<AnalyticsRun>> AnalyticsService::StartAndRun(AnalyticsRun r
   GX_ASSIGN_OR_RETURN(in.baskets, LoadBaskets(store_, &in.product_names));
 
   const int32_t as_of_day = *analytics::DayFromIso(as_of);
-  PipelineOutput out = RunAnalyticsPipeline(in, settings, as_of_day, *id, started);
+  PipelineOutput out;
+  try {
+    out = RunAnalyticsPipeline(in, settings, as_of_day, *id, started);
+  } catch (const std::exception& e) {
+    // The models reject inputs they cannot fit (std::invalid_argument); the run stays
+    // unfinished and the caller gets the reason.
+    return Status::Internal(std::string("analytics run failed: ") + e.what());
+  }
   GX_RETURN_IF_ERROR(store_.Analytics().ReplaceMetrics(*id, out.metrics));
   GX_RETURN_IF_ERROR(store_.Analytics().FinishRun(*id, clock_.Now(), out.report_json));
   GX_ASSIGN_OR_RETURN(AnalyticsRun done, store_.Analytics().GetRun(*id));

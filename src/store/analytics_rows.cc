@@ -74,7 +74,7 @@ std::vector<std::optional<std::string>> MetricValues(const CustomerMetric& m) {
           TextOrNull(m.rfm_class), TextOrNull(m.tier), IntText(m.cluster), RealText(m.p_alive),
           RealText(m.expected_purchases), IntText(m.expected_spend), IntText(m.clv), churn,
           IntText(m.value_at_risk), TextOrNull(m.attack_defend), RealText(m.wallet_share),
-          IntText(m.revenue_365), RealText(m.usual_interval_days)};
+          IntText(m.revenue_365), RealText(m.usual_interval_days), TextOrNull(m.recommendations)};
 }
 
 MetricListSql PlanMetricList(MetricList kind, const MetricListQuery& q) {

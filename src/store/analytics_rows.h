@@ -15,13 +15,13 @@
 
 namespace guanxi::store_rows {
 
-// The columns of customer_metric, in CustomerMetric's order (24 columns).
+// The columns of customer_metric, in CustomerMetric's order (25 columns).
 constexpr char kMetricColumns[] =
     "m.customer_id, m.run_id, m.computed_at, m.as_of, m.recency_days, m.frequency, m.monetary, "
     "m.r_score, m.f_score, m.m_score, m.rfm_cell, m.rfm_class, m.tier, m.cluster, m.p_alive, "
     "m.expected_purchases, m.expected_spend, m.clv, m.churn_risk, m.value_at_risk, "
-    "m.attack_defend, m.wallet_share, m.revenue_365, m.usual_interval_days";
-constexpr int kMetricColumnCount = 24;
+    "m.attack_defend, m.wallet_share, m.revenue_365, m.usual_interval_days, m.recommendations";
+constexpr int kMetricColumnCount = 25;
 // The same names without the table alias, for INSERT and COPY.
 std::string MetricInsertColumns();
 
@@ -58,6 +58,7 @@ CustomerMetric ReadMetric(const Row& s, int base = 0) {
   m.wallet_share = OptReal(s, base + 21);
   m.revenue_365 = s.OptInt(base + 22);
   m.usual_interval_days = OptReal(s, base + 23);
+  m.recommendations = s.Text(base + 24);
   return m;
 }
 

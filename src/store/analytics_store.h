@@ -77,6 +77,9 @@ struct CustomerMetric {
   // (churn "usual_interval_days"; NULL below 2 purchase days).
   std::optional<int64_t> revenue_365;
   std::optional<double> usual_interval_days;
+  // The basket rules' products for the customer: a JSON array of up to 3
+  // {"code","name","score","lift"} objects, best first ("" when none).
+  std::string recommendations;
 
   bool operator==(const CustomerMetric&) const = default;
 };

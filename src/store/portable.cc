@@ -74,7 +74,7 @@ const std::vector<PortableTable>& PortableTableDefs() {
        {"customer_id", "run_id", "computed_at", "as_of", "recency_days", "frequency", "monetary",
         "r_score", "f_score", "m_score", "rfm_cell", "rfm_class", "tier", "cluster", "p_alive",
         "expected_purchases", "expected_spend", "clv", "churn_risk", "value_at_risk", "attack_defend",
-        "wallet_share", "revenue_365", "usual_interval_days"},
+        "wallet_share", "revenue_365", "usual_interval_days", "recommendations"},
        {{"customer_id"}}, false, {"p_alive", "expected_purchases", "wallet_share", "usual_interval_days"}},
       {"analytics_run",
        {"id", "started_at", "finished_at", "trigger", "schedule_key", "user_id", "as_of", "settings",

@@ -1,7 +1,8 @@
 // Customer-value analytics API (docs/analytics-api.md): settings and their validation,
 // recompute permissions, the run report's figures checked against the orders the test
 // posted, the per-customer lists (churn, top CLV, attack/defend) with visibility, the
-// customer metric row and the customer list's analytics filters and sorts.
+// customer metric row with its basket recommendations and the customer list's
+// analytics filters and sorts.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupEnv, assertProblem, createCustomer, listAll, q } from '../lib/api-helpers.mjs';
@@ -74,6 +75,13 @@ before(async () => {
     }
     customers.push({ id: c.id, owner, orders, potential });
   }
+  // One customer buys B alone: the rule B → A makes A their recommendation (A → B
+  // keeps confidence 1).
+  const lone = await createCustomer(rep2, { name: '单品客户' });
+  const lr = await rep2('POST', '/api/v1/orders',
+    { customer_id: lone.id, ordered_at: daysAgo(30), lines: [{ product_id: pb.json.id, quantity: 1 }] });
+  assert.equal(lr.status, 201, lr.text);
+  customers.push({ id: lone.id, owner: 'rep2', orders: [lr.json.total], potential: null, onlyB: true });
   // Customers without orders are "potential".
   for (let i = 0; i < 2; i++) {
     const c = await createCustomer(rep1, { name: `潜在客户${i}` });
@@ -187,6 +195,12 @@ describe('analytics', () => {
       }
     }
     assert.equal(run.report.clv.customer_equity, equity);
+    // Recommendations: the B-only buyer is offered A (rule B → A), as an array.
+    const lone = await admin('GET', `/api/v1/customers/${customers.find((c) => c.onlyB).id}/metrics`);
+    assert.ok(Array.isArray(lone.json.recommendations), lone.text);
+    assert.equal(lone.json.recommendations[0].code, 'AN-A', lone.text);
+    assert.equal(lone.json.recommendations[0].name, '分析产品甲');
+    assert.ok(lone.json.recommendations[0].score > 0 && lone.json.recommendations[0].score <= 1);
     // Visibility: rep2 does not see rep1's customer.
     assertProblem(await rep2('GET', `/api/v1/customers/${customers[0].id}/metrics`), 404);
   });

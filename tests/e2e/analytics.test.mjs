@@ -2,7 +2,7 @@
 // the empty state and its recompute button, the figures the page shows against the
 // API (RFM classes, tiers, customer equity, the churn list), a one-click churn
 // follow-up task, the customer list's RFM-class filter, the customer page's metrics
-// card, and an axe check.
+// card with its recommended products, and an axe check.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -210,6 +210,27 @@ test('the customer list filtered by RFM class shows exactly that class; the cust
     await expectText(page.getByTestId('metric-rfm_class'), CLASS_ZH[m.rfm_class]);
     await expectText(page.getByTestId('metric-rfm_scores'), `R ${m.r_score} · F ${m.f_score} · M ${m.m_score}`);
     await expectText(page.getByTestId('metric-clv'), m.clv === null ? '—' : formatFen(m.clv));
+  });
+});
+
+test('the metrics card shows the products the basket rules recommend', { timeout: 60_000 }, async () => {
+  const page1 = await ok(await env.api('admin')('GET', '/api/v1/customers?archived=false&limit=50'));
+  let found = null;
+  for (const c of page1.items) {
+    const m = await ok(await env.api('admin')('GET', `/api/v1/customers/${c.id}/metrics`));
+    if (m.recommendations?.length) {
+      found = { id: c.id, first: m.recommendations[0] };
+      break;
+    }
+  }
+  assert.ok(found, 'some demo customer has a recommendation');
+  await withPage('admin', 'analytics-recommendations', async (page) => {
+    await page.goto(env.baseUrl + `/customers/${found.id}`);
+    const first = page.getByTestId('recommendation').first();
+    await first.waitFor();
+    const text = (await first.textContent()).trim();
+    assert.ok(text.startsWith(found.first.name), text);
+    assert.ok(text.includes(found.first.code), text);
   });
 });
 

@@ -100,6 +100,7 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
     m.wallet_share = 2.0 / 7.0;
     m.revenue_365 = 20000;
     m.usual_interval_days = 45.5;
+    m.recommendations = R"([{"code":"GX-TNR-01","name":"原装硒鼓（黑色）","score":0.48,"lift":2.37}])";
     return m;
   }
 
@@ -219,7 +220,10 @@ TEST_P(AnalyticsStoreTest, ReplaceMetricsRoundTripAndReplacement) {
   auto got = analytics().GetMetric(a);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(*got, ma);
+  EXPECT_EQ(got->recommendations,
+            R"([{"code":"GX-TNR-01","name":"原装硒鼓（黑色）","score":0.48,"lift":2.37}])");
   EXPECT_EQ(*analytics().GetMetric(b), mb);
+  EXPECT_EQ(analytics().GetMetric(b)->recommendations, "");  // NULL
   EXPECT_EQ(analytics().GetMetric(999999).status().code(), StatusCode::kNotFound);
   auto both = analytics().MetricsFor({a, b, 12345});
   ASSERT_TRUE(both.ok());

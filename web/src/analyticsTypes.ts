@@ -201,6 +201,16 @@ export interface CustomerMetric {
   value_at_risk: number | null;
   attack_defend: string | null;
   wallet_share: number | null;
+  /** The basket rules' products for the customer, best first (at most 3). */
+  recommendations?: Recommendation[] | null;
+}
+
+/** A product the basket rules suggest: score is the best rule's confidence (0..1). */
+export interface Recommendation {
+  code: string;
+  name: string;
+  score: number;
+  lift: number;
 }
 
 /** The `metrics` summary carried by customer list items after a run. */

@@ -38,6 +38,7 @@ void BindMetric(Statement& st, const CustomerMetric& m, int64_t run_id) {
   BindOptReal(st, m.wallet_share);
   st.Bind(m.revenue_365);
   BindOptReal(st, m.usual_interval_days);
+  st.BindTextOrNull(m.recommendations);
 }
 
 std::string IdArray(const std::vector<int64_t>& ids, size_t from, size_t to) {

@@ -1,5 +1,6 @@
 // The customer page's value metrics (GET /customers/{id}/metrics): RFM scores and
-// class, tier, CLV, P(alive), expected purchases, churn risk and attack/defend.
+// class, tier, CLV, P(alive), expected purchases, churn risk, attack/defend and the
+// products the basket rules recommend.
 import { Alert, Card, Descriptions, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import type { CustomerMetric } from '../analyticsTypes';
@@ -53,6 +54,18 @@ export function MetricsCard({ customerId }: { customerId: number }) {
           <Descriptions.Item label={t('ana.metrics.attackDefend')}>
             {field('attack_defend', d.attack_defend ? quadrantLabel(t, d.attack_defend) : none)}
             {d.wallet_share !== null && d.wallet_share !== undefined && ` · ${t('ana.metrics.walletShare')} ${formatProb(d.wallet_share)}`}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('ana.metrics.recommendations')} span={3}>
+            <span data-testid="metric-recommendations">
+              {d.recommendations && d.recommendations.length > 0
+                ? d.recommendations.map((r, i) => (
+                    <span key={r.code} data-testid="recommendation">
+                      {i > 0 && '；'}
+                      {r.name} <Typography.Text type="secondary">({r.code} · {t('ana.metrics.confidence', { p: formatProb(r.score) })})</Typography.Text>
+                    </span>
+                  ))
+                : t('ana.metrics.noRecommendation')}
+            </span>
           </Descriptions.Item>
         </Descriptions>
       </>

@@ -156,6 +156,9 @@ export const analyticsZh = {
   'ana.metrics.recency': '距上次购买',
   'ana.metrics.frequency': '购买次数',
   'ana.metrics.monetary': '消费总额',
+  'ana.metrics.recommendations': '推荐产品',
+  'ana.metrics.noRecommendation': '暂无推荐',
+  'ana.metrics.confidence': '置信度 {p}',
 
   'customer.purchasePotential': '购买潜力',
   'customer.purchasePotentialYuan': '购买潜力（元/年）',
@@ -329,6 +332,9 @@ export const analyticsEn: Record<AnalyticsKey, string> = {
   'ana.metrics.recency': 'Since last purchase',
   'ana.metrics.frequency': 'Purchases',
   'ana.metrics.monetary': 'Total spend',
+  'ana.metrics.recommendations': 'Recommended products',
+  'ana.metrics.noRecommendation': 'No recommendation',
+  'ana.metrics.confidence': 'confidence {p}',
 
   'customer.purchasePotential': 'Purchase potential',
   'customer.purchasePotentialYuan': 'Purchase potential (yuan/year)',

@@ -28,7 +28,8 @@ CREATE TABLE customer_metric (
   attack_defend TEXT,
   wallet_share REAL,
   revenue_365 INTEGER,         -- fen: the attack/defend revenue
-  usual_interval_days REAL     -- the churn rule's usual gap between purchase days
+  usual_interval_days REAL,    -- the churn rule's usual gap between purchase days
+  recommendations TEXT         -- JSON array of up to 3 basket-rule products, best first
 );
 -- The customer list's filters and metric sorts (keyset: value, then id).
 CREATE INDEX customer_metric_class ON customer_metric(rfm_class, customer_id);
