@@ -60,6 +60,16 @@ after(async () => {
   await env?.close();
 });
 
+// Ticks a checkbox inside a modal that may still be re-laying out (the MAN advice
+// appears as soon as one box is ticked): a click that lands mid-animation is retried.
+async function checkBox(box) {
+  for (let attempt = 0; attempt < 3 && !(await box.isChecked()); attempt++) {
+    await box.click();
+    if (!(await box.isChecked())) await box.page().waitForTimeout(200);
+  }
+  assert.ok(await box.isChecked(), 'checkbox ticked');
+}
+
 test('create an opportunity from the board: amount in 元 arrives as fen, MAN code shown', { timeout: 60_000 }, async () => {
   await withPage('wang', 'sales-create-opp', async (page) => {
     await page.goto(env.baseUrl + '/pipeline');
@@ -71,8 +81,11 @@ test('create an opportunity from the board: amount in 元 arrives as fen, MAN co
     // 0.1 + 0.2 style amounts must not suffer from floating point: 1,234,567.89 元.
     await dialog.getByLabel('金额（元）').fill('1,234,567.89');
     await dialog.getByLabel('预计成交日期').fill(todayShanghai());
-    await dialog.getByLabel('购买能力 (M)').check();
-    await dialog.getByLabel('需求 (N)').check();
+    // Close the date picker's popup (a click on the dialog's title) so it cannot swallow
+    // the next clicks.
+    await dialog.locator('.ant-modal-title').click();
+    await checkBox(dialog.getByLabel('购买能力 (M)'));
+    await checkBox(dialog.getByLabel('需求 (N)'));
     await dialog.getByTestId('opp-form-submit').click();
     await page.waitForURL(/\/opportunities\/\d+$/);
     const id = Number(page.url().match(/(\d+)$/)[1]);
