@@ -39,11 +39,13 @@ class BtydSimulator {
     std::exponential_distribution<double> gap(lambda);
     std::gamma_distribution<double> spend(truth_.p, 1.0 / nu);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
+    // The first purchase starts the relationship; BG/NBD lets a customer drop out only
+    // after a repeat purchase (with probability p each time).
     double t = 0;
     while (true) {
       out.day_offsets.push_back(static_cast<int32_t>(t * 7.0));
       out.amounts_fen.push_back(std::max<int64_t>(1, std::llround(spend(rng_) * 100.0)));
-      if (unit(rng_) < dropout) break;
+      if (out.day_offsets.size() > 1 && unit(rng_) < dropout) break;
       t += gap(rng_);
       if (t > weeks) break;
     }

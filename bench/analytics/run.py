@@ -35,8 +35,9 @@ def sh(cmd, **kw):
 
 
 def build():
+    launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"] if shutil.which("ccache") else []
     sh(["cmake", "-S", ROOT, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-        "-DGUANXI_TESTS=OFF", "-DGUANXI_BENCH=ON"], stdout=subprocess.DEVNULL)
+        "-DGUANXI_TESTS=OFF", "-DGUANXI_BENCH=ON"] + launcher, stdout=subprocess.DEVNULL)
     sh(["ninja", "-C", BUILD, "guanxi", "guanxi_bench_gen", "guanxi_bench_fit"],
        stdout=subprocess.DEVNULL)
     if not os.path.isdir(os.path.join(BENCH, "node_modules", "@duckdb")):
