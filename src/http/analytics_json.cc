@@ -1,21 +1,20 @@
 #include "http/analytics_json.h"
 
-#include <cmath>
-
 #include "http/pipeline_json.h"
 
 namespace guanxi::http {
 
 namespace {
 
-void OptDouble(JsonWriter& w, const std::optional<double>& v) {
-  if (v && std::isfinite(*v)) w.Double(*v); else w.Null();
-}
 void OptText(JsonWriter& w, const std::string& s) {
   if (s.empty()) w.Null(); else WriteString(w, s);
 }
 void OptBool(JsonWriter& w, const std::optional<bool>& v) {
   if (v) w.Bool(*v); else w.Null();
+}
+// A value the pipeline stored as JSON text (`type` at its top), embedded as it is; "" → null.
+void StoredJson(JsonWriter& w, const std::string& text, rapidjson::Type type) {
+  if (text.empty()) w.Null(); else w.RawValue(text.data(), text.size(), type);
 }
 
 }  // namespace
@@ -35,12 +34,7 @@ std::string AnalyticsRunJson(const AnalyticsRun& run) {
   w.Key("as_of");
   WriteString(w, run.as_of);
   w.Key("report");
-  // The report is stored as the JSON the pipeline wrote; it is embedded as it is.
-  if (run.report.empty()) {
-    w.Null();
-  } else {
-    w.RawValue(run.report.data(), run.report.size(), rapidjson::kObjectType);
-  }
+  StoredJson(w, run.report, rapidjson::kObjectType);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -76,9 +70,9 @@ void WriteCustomerMetric(JsonWriter& w, const CustomerMetric& m) {
   w.Key("cluster");
   WriteOptInt(w, m.cluster);
   w.Key("p_alive");
-  OptDouble(w, m.p_alive);
+  WriteOptDouble(w, m.p_alive);
   w.Key("expected_purchases");
-  OptDouble(w, m.expected_purchases);
+  WriteOptDouble(w, m.expected_purchases);
   w.Key("expected_spend");
   WriteOptInt(w, m.expected_spend);
   w.Key("clv");
@@ -90,18 +84,13 @@ void WriteCustomerMetric(JsonWriter& w, const CustomerMetric& m) {
   w.Key("attack_defend");
   OptText(w, m.attack_defend);
   w.Key("wallet_share");
-  OptDouble(w, m.wallet_share);
+  WriteOptDouble(w, m.wallet_share);
   w.Key("revenue_365");
   WriteOptInt(w, m.revenue_365);
   w.Key("usual_interval_days");
-  OptDouble(w, m.usual_interval_days);
+  WriteOptDouble(w, m.usual_interval_days);
   w.Key("recommendations");
-  // Stored as the JSON array the pipeline wrote; embedded as it is.
-  if (m.recommendations.empty()) {
-    w.Null();
-  } else {
-    w.RawValue(m.recommendations.data(), m.recommendations.size(), rapidjson::kArrayType);
-  }
+  StoredJson(w, m.recommendations, rapidjson::kArrayType);
   w.EndObject();
 }
 
@@ -114,7 +103,7 @@ void WriteMetricSummary(JsonWriter& w, const CustomerMetric& m) {
   w.Key("clv");
   WriteOptInt(w, m.clv);
   w.Key("p_alive");
-  OptDouble(w, m.p_alive);
+  WriteOptDouble(w, m.p_alive);
   w.Key("churn_risk");
   OptBool(w, m.churn_risk);
   w.EndObject();
@@ -138,11 +127,11 @@ void WriteChurnItem(JsonWriter& w, const ChurnEntry& e, const std::string& owner
   for (const auto& r : e.reasons) WriteString(w, r);
   w.EndArray();
   w.Key("p_alive");
-  OptDouble(w, m.p_alive);
+  WriteOptDouble(w, m.p_alive);
   w.Key("gap_days");
   WriteOptInt(w, m.recency_days);
   w.Key("usual_interval_days");
-  OptDouble(w, m.usual_interval_days);
+  WriteOptDouble(w, m.usual_interval_days);
   w.Key("value_at_risk");
   WriteOptInt(w, m.value_at_risk);
   w.Key("clv");
@@ -164,9 +153,9 @@ void WriteTopClvItem(JsonWriter& w, const CustomerMetricRow& row) {
   w.Key("clv");
   WriteOptInt(w, m.clv);
   w.Key("p_alive");
-  OptDouble(w, m.p_alive);
+  WriteOptDouble(w, m.p_alive);
   w.Key("expected_purchases");
-  OptDouble(w, m.expected_purchases);
+  WriteOptDouble(w, m.expected_purchases);
   w.Key("tier");
   OptText(w, m.tier);
   w.Key("rfm_class");
@@ -186,7 +175,7 @@ void WriteAttackDefendItem(JsonWriter& w, const CustomerMetricRow& row) {
   w.Key("revenue");
   w.Int64(m.revenue_365.value_or(0));
   w.Key("share");
-  OptDouble(w, m.wallet_share);
+  WriteOptDouble(w, m.wallet_share);
   w.Key("quadrant");
   OptText(w, m.attack_defend);
   w.EndObject();

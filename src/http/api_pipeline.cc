@@ -639,9 +639,9 @@ void Api::AddPipelineRoutes() {
                                   w.Key("amount");
                                   w.Int64(f.amount);
                                   w.Key("conversion_rate");
-                                  WriteRatio(w, f.conversion_rate);
+                                  WriteOptDouble(w, f.conversion_rate);
                                   w.Key("avg_days");
-                                  WriteRatio(w, f.avg_days);
+                                  WriteOptDouble(w, f.avg_days);
                                   w.EndObject();
                                 }
                                 w.EndArray();
@@ -676,7 +676,7 @@ void Api::AddPipelineRoutes() {
                                   w.Key("target");
                                   WriteOptInt(w, row.target);
                                   w.Key("coverage");
-                                  WriteRatio(w, row.coverage);
+                                  WriteOptDouble(w, row.coverage);
                                   w.EndObject();
                                 }
                                 w.EndArray();
@@ -708,9 +708,9 @@ void Api::AddPipelineRoutes() {
                                   w.Key("target");
                                   WriteOptInt(w, row.target);
                                   w.Key("coverage");
-                                  WriteRatio(w, row.coverage);
+                                  WriteOptDouble(w, row.coverage);
                                   w.Key("progress");
-                                  WriteRatio(w, row.progress);
+                                  WriteOptDouble(w, row.progress);
                                   w.EndObject();
                                 }
                                 w.EndArray();

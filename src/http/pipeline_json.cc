@@ -2,14 +2,17 @@
 
 #include <rapidjson/stringbuffer.h>
 
+#include <cmath>
+
 namespace guanxi::http {
 
 void WriteRate(JsonWriter& w, int rate_bp) {
   w.Double(static_cast<double>(rate_bp) / kWinRateScale);
 }
 
-void WriteRatio(JsonWriter& w, const std::optional<double>& v) {
-  if (v)
+void WriteOptDouble(JsonWriter& w, const std::optional<double>& v) {
+  // JSON has no NaN or infinity: a value that is not finite is written as unknown.
+  if (v && std::isfinite(*v))
     w.Double(*v);
   else
     w.Null();
@@ -141,9 +144,9 @@ std::string ForecastJson(const ForecastView& v) {
   w.Key("target");
   WriteOptInt(w, v.target);
   w.Key("coverage");
-  WriteRatio(w, v.coverage);
+  WriteOptDouble(w, v.coverage);
   w.Key("progress");
-  WriteRatio(w, v.progress);
+  WriteOptDouble(w, v.progress);
   w.Key("quarter");
   WriteString(w, v.quarter);
   w.Key("cumulative_sales");

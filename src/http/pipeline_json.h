@@ -17,7 +17,7 @@ namespace guanxi::http {
 
 // A basis-point rate as a number in 0..1 (4 decimals).
 void WriteRate(JsonWriter& w, int rate_bp);
-void WriteRatio(JsonWriter& w, const std::optional<double>& v);
+void WriteOptDouble(JsonWriter& w, const std::optional<double>& v);
 void WriteOptInt(JsonWriter& w, const std::optional<int64_t>& v);
 
 // {"key","name","name_zh","name_en","win_rate","kind","position"}

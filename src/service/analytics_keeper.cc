@@ -4,19 +4,14 @@
 
 namespace guanxi {
 
-AnalyticsKeeper::~AnalyticsKeeper() { Stop(); }
-
 void AnalyticsKeeper::Start(std::chrono::seconds interval, bool initial_run) {
-  thread_ = std::thread([this, interval, initial_run] { Loop(interval, initial_run); });
+  task_ = std::make_unique<PeriodicTask>(
+      interval, initial_run ? std::function<void()>([this] { RunInitial(); }) : nullptr,
+      [this] { Tick(); });
 }
 
 void AnalyticsKeeper::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (task_) task_->Stop();
 }
 
 bool AnalyticsKeeper::Tick() {
@@ -38,21 +33,11 @@ bool AnalyticsKeeper::Tick() {
   return run->has_value();
 }
 
-void AnalyticsKeeper::Loop(std::chrono::seconds interval, bool initial_run) {
-  if (initial_run) {
-    auto run = analytics_.RunInitialIfNone();
-    if (!run.ok()) {
-      std::fprintf(stderr, "guanxi: initial analytics run failed: %s\n",
-                   run.status().message().c_str());
-    }
-  }
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    cv_.wait_for(lock, interval, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    Tick();
-    lock.lock();
+void AnalyticsKeeper::RunInitial() {
+  auto run = analytics_.RunInitialIfNone();
+  if (!run.ok()) {
+    std::fprintf(stderr, "guanxi: initial analytics run failed: %s\n",
+                 run.status().message().c_str());
   }
 }
 

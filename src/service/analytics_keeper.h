@@ -6,19 +6,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "service/analytics_service.h"
+#include "service/periodic_task.h"
 
 namespace guanxi {
 
 class AnalyticsKeeper {
  public:
   explicit AnalyticsKeeper(AnalyticsService& analytics) : analytics_(analytics) {}
-  ~AnalyticsKeeper();  // stops and joins
   AnalyticsKeeper(const AnalyticsKeeper&) = delete;
   AnalyticsKeeper& operator=(const AnalyticsKeeper&) = delete;
 
@@ -26,21 +24,18 @@ class AnalyticsKeeper {
   // then calls Tick every `interval` (the first after one interval, so a restart does
   // not start a heavy computation while the server warms up).
   void Start(std::chrono::seconds interval, bool initial_run);
-  void Stop();
+  void Stop();  // stops and joins (also on destruction)
 
   // One check: true when this call ran today's schedule run (false when it is too
   // early, today's run exists already, or another server took it). Errors are logged.
   bool Tick();
 
  private:
-  void Loop(std::chrono::seconds interval, bool initial_run);
+  void RunInitial();
 
   AnalyticsService& analytics_;
   std::string done_key_;  // the schedule key known to be taken; skips the insert attempt
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::unique_ptr<PeriodicTask> task_;  // last: its thread uses the members above
 };
 
 }  // namespace guanxi

@@ -14,42 +14,14 @@
 namespace guanxi {
 namespace {
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
-UnixSeconds At(const std::string& day, int hour = 10) { return StartOfBusinessDay(day) + hour * 3600; }
+using testing::At;
 
 // Every analytics store test runs on both backends: the behaviour is the contract.
-class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
+class AnalyticsStoreTest : public testing::BackendStoreTest {
  protected:
-  void SetUp() override {
-    GX_SKIP_WITHOUT_BACKEND(GetParam());
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    store_ = db_->Open();
-    ASSERT_TRUE(store_);
-  }
-  void TearDown() override {
-    if (store_) store_->Close();
-    store_.reset();
-  }
   AnalyticsStore& analytics() { return store_->Analytics(); }
-
-  int64_t User_(const std::string& login, std::optional<int64_t> team = std::nullopt) {
-    User u;
-    u.login = login;
-    u.display_name = login;
-    u.password_hash = "x";
-    u.team_id = team;
-    auto r = store_->CreateUser(u, Audit("user", "create"));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->id : 0;
-  }
   int64_t Customer_(const std::string& name, std::optional<int64_t> owner = std::nullopt,
                     std::optional<int64_t> potential = std::nullopt) {
     Customer c;
@@ -103,9 +75,6 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
     m.recommendations = R"([{"code":"GX-TNR-01","name":"原装硒鼓（黑色）","score":0.48,"lift":2.37}])";
     return m;
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, AnalyticsStoreTest, ::testing::Values("sqlite", "postgresql"),

@@ -15,16 +15,9 @@
 namespace guanxi {
 namespace {
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
-UnixSeconds At(const std::string& day) { return StartOfBusinessDay(day) + 10 * 3600; }
+using testing::At;
 
 OrderImportRow Row(int64_t line, const std::string& customer, const std::string& id, int64_t total,
                    const std::string& day) {

@@ -18,16 +18,9 @@ namespace {
 using Chunk = std::vector<OrderImportRow>;
 using NextChunk = std::function<Result<std::optional<Chunk>>()>;
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
-UnixSeconds At(const std::string& day, int hour = 10) { return StartOfBusinessDay(day) + hour * 3600; }
+using testing::At;
 
 // Hands out `chunks` in order, then an error when `fail` is set.
 NextChunk Chunks(std::vector<Chunk>& chunks, bool fail = false) {

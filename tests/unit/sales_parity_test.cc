@@ -12,16 +12,9 @@ namespace {
 
 using testing::TestDatabase;
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
-UnixSeconds At(const std::string& day, int hour = 10) { return StartOfBusinessDay(day) + hour * 3600; }
+using testing::At;
 
 // Two reps, customers with external ids, a product, opportunities in every
 // state, orders inside and outside the funnel (some on the edge of a business

@@ -9,42 +9,14 @@
 namespace guanxi {
 namespace {
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
-UnixSeconds At(const std::string& day, int hour = 10) { return StartOfBusinessDay(day) + hour * 3600; }
+using testing::At;
 
 // Every sales store test runs on both backends: the behaviour is the contract.
-class SalesStoreTest : public ::testing::TestWithParam<std::string> {
+class SalesStoreTest : public testing::BackendStoreTest {
  protected:
-  void SetUp() override {
-    GX_SKIP_WITHOUT_BACKEND(GetParam());
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    store_ = db_->Open();
-    ASSERT_TRUE(store_);
-  }
-  void TearDown() override {
-    if (store_) store_->Close();
-    store_.reset();
-  }
   SalesStore& sales() { return store_->Sales(); }
-
-  int64_t User_(const std::string& login, std::optional<int64_t> team = std::nullopt) {
-    User u;
-    u.login = login;
-    u.display_name = login;
-    u.password_hash = "x";
-    u.team_id = team;
-    auto r = store_->CreateUser(u, Audit("user", "create"));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->id : 0;
-  }
   int64_t Customer_(const std::string& name, std::optional<int64_t> owner = std::nullopt,
                     const std::string& external_id = "") {
     Customer c;
@@ -140,9 +112,6 @@ class SalesStoreTest : public ::testing::TestWithParam<std::string> {
     }
     return out;
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, SalesStoreTest, ::testing::Values("sqlite", "postgresql"),

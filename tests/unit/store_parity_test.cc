@@ -27,14 +27,7 @@ Customer Named(const std::string& name, const std::string& notes = "", int64_t t
   return c;
 }
 
-AuditEntry Audit(const char* entity, const char* action) {
-  AuditEntry a;
-  a.at = 1000;
-  a.user_login = "test";
-  a.entity = entity;
-  a.action = action;
-  return a;
-}
+using testing::Audit;
 
 std::vector<int64_t> SearchIds(Store& s, const std::string& q) {
   CustomerQuery query;

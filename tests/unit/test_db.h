@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "domain/sales.h"
 #include "service/clock.h"
 #include "store/store.h"
 
@@ -117,6 +118,50 @@ class FakeClock final : public Clock {
 
  private:
   UnixSeconds now_;
+};
+
+// An audit entry for writes made by tests.
+inline AuditEntry Audit(const char* entity, const char* action) {
+  AuditEntry a;
+  a.at = 1000;
+  a.user_login = "test";
+  a.entity = entity;
+  a.action = action;
+  return a;
+}
+
+// `hour`:00 Asia/Shanghai on `day` ("YYYY-MM-DD"), as UTC seconds.
+inline UnixSeconds At(const std::string& day, int hour = 10) {
+  return StartOfBusinessDay(day) + hour * 3600;
+}
+
+// A store test run on both backends (the behaviour is the contract): a fresh store per
+// test, and the users every store test starts from.
+class BackendStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    GX_SKIP_WITHOUT_BACKEND(GetParam());
+    db_ = std::make_unique<TestDatabase>(GetParam());
+    store_ = db_->Open();
+    ASSERT_TRUE(store_);
+  }
+  void TearDown() override {
+    if (store_) store_->Close();
+    store_.reset();
+  }
+  int64_t User_(const std::string& login, std::optional<int64_t> team = std::nullopt) {
+    User u;
+    u.login = login;
+    u.display_name = login;
+    u.password_hash = "x";
+    u.team_id = team;
+    auto r = store_->CreateUser(u, Audit("user", "create"));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace guanxi::testing

@@ -2,6 +2,7 @@
 // "new customer" drawer. Filters live in the URL so reload and links keep them.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { FilterSelect } from '../components/FilterSelect';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -274,34 +275,34 @@ export default function CustomerListPage() {
               { value: 'all', label: t('list.archivedAll') },
             ]}
           />
-          <Select
+          <FilterSelect
+            label={t('list.rfmClass')}
             aria-label={t('list.filterRfmClass')}
-            placeholder={t('list.rfmClass')}
             allowClear
             value={filters.rfm_class || undefined}
             onChange={(v?: string) => setFilter('rfm_class', v)}
             options={RFM_CLASSES.map((k) => ({ value: k, label: classLabel(t, k) }))}
             style={{ minWidth: 140 }}
           />
-          <Select
+          <FilterSelect
+            label={t('list.tier')}
             aria-label={t('list.filterTier')}
-            placeholder={t('list.tier')}
             allowClear
             value={filters.tier || undefined}
             onChange={(v?: string) => setFilter('tier', v)}
             options={TIERS.map((k) => ({ value: k, label: tierLabel(t, k) }))}
           />
-          <Select
+          <FilterSelect
+            label={t('ana.clv.pAlive')}
             aria-label={t('list.filterPAlive')}
-            placeholder={t('ana.clv.pAlive')}
             allowClear
             value={filters.p_alive_lt || undefined}
             onChange={(v?: string) => setFilter('p_alive_lt', v)}
             options={P_ALIVE_CHOICES.map((p) => ({ value: p, label: t('list.pAliveBelow', { p: formatRate(Number(p)) }) }))}
           />
-          <Select
+          <FilterSelect
+            label={t('ana.metrics.churnRisk')}
             aria-label={t('list.filterChurnRisk')}
-            placeholder={t('ana.metrics.churnRisk')}
             allowClear
             value={filters.churn_risk || undefined}
             onChange={(v?: string) => setFilter('churn_risk', v)}

@@ -1,7 +1,8 @@
 // Orders: list with filters (owner, status, days), create, refund or cancel, and
 // the CSV import (POST /orders/import, text/csv) with its report.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Input, Modal, Popconfirm, Space, Table, Tag, Typography, Upload } from 'antd';
+import { FilterSelect } from '../components/FilterSelect';
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
 import { api, isVersionConflict, qs, request } from '../api';
@@ -102,9 +103,8 @@ export default function OrdersPage() {
       </Space>
       <Space wrap className="gx-filters" style={{ marginBottom: 16 }}>
         {canChooseOwner(user.role) && (
-          <Select
-            aria-label={t('sales.filterOwner')}
-            placeholder={t('sales.filterOwner')}
+          <FilterSelect
+            label={t('sales.filterOwner')}
             allowClear
             showSearch
             optionFilterProp="label"
@@ -114,9 +114,8 @@ export default function OrdersPage() {
             options={users.map((u) => ({ value: u.login, label: u.display_name || u.login }))}
           />
         )}
-        <Select
-          aria-label={t('orders.status')}
-          placeholder={t('orders.status')}
+        <FilterSelect
+          label={t('orders.status')}
           allowClear
           style={{ minWidth: 120 }}
           value={filters.status || undefined}

@@ -93,7 +93,7 @@ export default function ProductsPage() {
         )}
       </Space>
       <Space wrap className="gx-filters" style={{ marginBottom: 16 }}>
-        <Input.Search aria-label={t('products.search')} placeholder={t('products.search')} allowClear value={q} onChange={(e) => setQ(e.target.value)} />
+        <Input.Search aria-label={t('products.search')} addonBefore={t('products.search')} allowClear value={q} onChange={(e) => setQ(e.target.value)} />
         <Select
           aria-label={t('products.active')}
           value={active}

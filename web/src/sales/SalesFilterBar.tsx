@@ -1,5 +1,6 @@
 // Owner, team and quarter pickers shared by the pipeline board and the dashboard.
 import { Select, Space } from 'antd';
+import { FilterSelect } from '../components/FilterSelect';
 import { canChooseOwner, useUser } from '../auth';
 import { useRefData } from '../data';
 import { useI18n } from '../i18n';
@@ -16,9 +17,8 @@ export function SalesFilterBar({ filters, set }: { filters: SalesFilters; set: (
   return (
     <Space wrap className="gx-filters" style={{ marginBottom: 16 }}>
       {wide && (
-        <Select
-          aria-label={t('sales.filterOwner')}
-          placeholder={t('sales.filterOwner')}
+        <FilterSelect
+          label={t('sales.filterOwner')}
           allowClear
           showSearch
           optionFilterProp="label"
@@ -29,9 +29,8 @@ export function SalesFilterBar({ filters, set }: { filters: SalesFilters; set: (
         />
       )}
       {wide && teams.length > 0 && (
-        <Select
-          aria-label={t('sales.filterTeam')}
-          placeholder={t('sales.filterTeam')}
+        <FilterSelect
+          label={t('sales.filterTeam')}
           allowClear
           style={{ minWidth: 140 }}
           value={filters.team || undefined}
