@@ -219,8 +219,12 @@ test('stage settings: an admin changes a win rate and the out-of-funnel threshol
     await page.getByTestId('save-stages').click();
     await page.getByText('已保存').first().waitFor();
     await page.getByLabel('漏斗外销售额门槛').fill('2000');
+    // Both save buttons share one busy flag: a click while the stages save is still
+    // finishing would land on a loading button and do nothing.
+    const saveThreshold = page.getByTestId('save-threshold');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="save-threshold"]').classList.contains('ant-btn-loading'));
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/sales-settings') && r.request().method() === 'PUT');
-    await page.getByRole('button', { name: '保存', exact: true }).last().click();
+    await saveThreshold.click();
     assert.equal((await saved).status(), 200);
   });
   const stages = await ok(await env.api('admin')('GET', '/api/v1/stages'));

@@ -174,7 +174,7 @@ export default function StageSettingsPage() {
         <Typography.Paragraph type="secondary">{t('stages.thresholdHelp')}</Typography.Paragraph>
         <Space>
           <Input aria-label={t('stages.threshold')} prefix="¥" value={threshold} onChange={(e) => setThreshold(e.target.value)} style={{ width: 200 }} />
-          <Button onClick={saveThreshold} loading={busy}>
+          <Button onClick={saveThreshold} loading={busy} data-testid="save-threshold">
             {t('common.save')}
           </Button>
         </Space>
