@@ -244,9 +244,10 @@ int Serve(const Args& a) {
   PipelineService pipeline(*store, clock);
   AnalyticsService analytics(*store, clock);
   TaskService tasks(*store, clock);
+  RelationshipServices relationship(*store, clock, tasks);
   http::ApiOptions ao;
   ao.web_root = a.GetOr("web-root", "web/dist");
-  http::Api api(*store, clock, auth, customers, users, orders, pipeline, analytics, tasks, ao);
+  http::Api api(*store, clock, auth, customers, users, orders, pipeline, analytics, tasks, relationship, ao);
   http::HttpServer server(so, [&api](const http::HttpRequest& r) { return api.Handle(r); });
   api.SetGaugeSource([&server]() {
     std::map<std::string, double> g;

@@ -13,7 +13,8 @@ using namespace internal;  // NOLINT(google-build-using-namespace): this file's 
 
 Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
          UserService& users, OrderService& orders, PipelineService& pipeline,
-         AnalyticsService& analytics, TaskService& tasks, ApiOptions options)
+         AnalyticsService& analytics, TaskService& tasks, RelationshipServices& relationship,
+         ApiOptions options)
     : store_(store),
       clock_(clock),
       auth_(auth),
@@ -23,6 +24,7 @@ Api::Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& c
       pipeline_(pipeline),
       analytics_(analytics),
       tasks_(tasks),
+      relationship_(relationship),
       options_(std::move(options)),
       static_files_(options_.web_root) {
   AddRoutes();
@@ -135,12 +137,6 @@ std::string Api::OwnerName(int64_t user_id) {
   return name;
 }
 
-const std::string& Api::OpenApiJson() {
-  static const std::string kSpec =
-#include "openapi.json.inc"
-      ;
-  return kSpec;
-}
 void Api::AddRoutes() {
   AddAdminRoutes();
   AddCustomerRoutes();

@@ -21,6 +21,7 @@
 #include "service/customer_service.h"
 #include "service/order_service.h"
 #include "service/pipeline_service.h"
+#include "service/relationship_services.h"
 #include "service/task_service.h"
 #include "service/user_service.h"
 
@@ -35,7 +36,8 @@ class Api {
  public:
   Api(Store& store, const Clock& clock, AuthService& auth, CustomerService& customers,
       UserService& users, OrderService& orders, PipelineService& pipeline,
-      AnalyticsService& analytics, TaskService& tasks, ApiOptions options);
+      AnalyticsService& analytics, TaskService& tasks, RelationshipServices& relationship,
+      ApiOptions options);
 
   HttpResponse Handle(const HttpRequest& r);
 
@@ -77,6 +79,7 @@ class Api {
   PipelineService& pipeline_;
   AnalyticsService& analytics_;
   TaskService& tasks_;
+  RelationshipServices& relationship_;
   ApiOptions options_;
   Router router_;
   Metrics metrics_;

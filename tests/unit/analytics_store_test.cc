@@ -88,7 +88,7 @@ TEST_P(AnalyticsStoreTest, EmptyDatabaseAfterMigrations) {
   EXPECT_EQ(analytics().ReadPurchases()->size(), 0u);
   EXPECT_TRUE(analytics().AllCustomerIds()->empty());
   EXPECT_EQ(analytics().GetMetric(1).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(LatestSchemaVersion(), 4);
+  EXPECT_EQ(LatestSchemaVersion(), 5);
 }
 
 TEST_P(AnalyticsStoreTest, ReadPurchasesKeepsPlacedAndPaidOnly) {

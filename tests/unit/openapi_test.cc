@@ -67,8 +67,9 @@ class OpenApiTest : public ::testing::Test {
     pipeline_ = std::make_unique<PipelineService>(*store_, clock_);
     analytics_ = std::make_unique<AnalyticsService>(*store_, clock_);
     tasks_ = std::make_unique<TaskService>(*store_, clock_);
+    relationship_ = std::make_unique<RelationshipServices>(*store_, clock_, *tasks_);
     api_ = std::make_unique<Api>(*store_, clock_, *auth_, *customers_, *users_, *orders_, *pipeline_,
-                                 *analytics_, *tasks_, ApiOptions{});
+                                 *analytics_, *tasks_, *relationship_, ApiOptions{});
 
     spec_.Parse(Api::OpenApiJson().data(), Api::OpenApiJson().size());
     ASSERT_FALSE(spec_.HasParseError())
@@ -117,6 +118,7 @@ class OpenApiTest : public ::testing::Test {
   std::unique_ptr<PipelineService> pipeline_;
   std::unique_ptr<AnalyticsService> analytics_;
   std::unique_ptr<TaskService> tasks_;
+  std::unique_ptr<RelationshipServices> relationship_;
   std::unique_ptr<Api> api_;
   rapidjson::Document spec_;
 };

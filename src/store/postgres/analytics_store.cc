@@ -291,7 +291,7 @@ class PgAnalyticsStore final : public AnalyticsStore {
       }
       GX_ASSIGN_OR_RETURN(auto r, db.Query(
           "INSERT INTO task(version, customer_id, assignee_user_id, title, due_day, status, origin, "
-          "created_by, created_at, completed_at) VALUES (1, $1, $2, $3, $4, 'open', $5, $6, $7, NULL) "
+          "created_by, created_at, updated_at, completed_at) VALUES (1, $1, $2, $3, $4, 'open', $5, $6, $7, $7, NULL) "
           "RETURNING id",
           Params().Add(t.customer_id).Add(t.assignee_user_id).Add(t.title).Add(t.due_day).Add(t.origin)
               .Add(t.created_by).Add(t.created_at)));
@@ -329,7 +329,7 @@ class PgAnalyticsStore final : public AnalyticsStore {
       }
       done = old;
       if (old.status == "done") return Status::Ok();
-      GX_RETURN_IF_ERROR(db.Query("UPDATE task SET version = version + 1, status = 'done', completed_at = $1 "
+      GX_RETURN_IF_ERROR(db.Query("UPDATE task SET version = version + 1, status = 'done', completed_at = $1, updated_at = $1 "
                                   "WHERE id = $2",
                                   Params().Add(at).Add(id)).status());
       done.version = old.version + 1;

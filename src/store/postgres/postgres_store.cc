@@ -853,7 +853,9 @@ class PostgresStore final : public Store {
       for (const char* table : {"team", "app_user", "api_token", "customer", "contact", "audit_log", "product",
                                 "opportunity", "opportunity_event", "sales_order", "sales_target", "instalment",
                                 "receipt", "playbook_entry", "buying_centre_member", "analytics_run",
-                                "task"}) {
+                                "task", "job", "interaction", "visit_plan", "event_rule", "journey",
+                                "journey_enrollment", "lifecycle_history", "owner_history", "pool_rule",
+                                "customer_merge"}) {
         GX_RETURN_IF_ERROR(db.Exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
                                    "', 'id'), GREATEST((SELECT max(id) FROM " + table + "), 1), "
                                    "(SELECT max(id) IS NOT NULL FROM " + table + "))"));

@@ -310,9 +310,9 @@ class SqliteAnalyticsStore final : public AnalyticsStore {
       }
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
           "INSERT INTO task(version, customer_id, assignee_user_id, title, due_day, status, origin, "
-          "created_by, created_at, completed_at) VALUES (1, ?, ?, ?, ?, 'open', ?, ?, ?, NULL)"));
+          "created_by, created_at, updated_at, completed_at) VALUES (1, ?, ?, ?, ?, 'open', ?, ?, ?, ?, NULL)"));
       st.Bind(t.customer_id).Bind(t.assignee_user_id).Bind(t.title).Bind(t.due_day).Bind(t.origin)
-          .Bind(t.created_by).Bind(t.created_at);
+          .Bind(t.created_by).Bind(t.created_at).Bind(t.created_at);
       GX_RETURN_IF_ERROR(st.Run());
       t.id = db.LastInsertRowId();
       t.version = 1;
@@ -354,8 +354,8 @@ class SqliteAnalyticsStore final : public AnalyticsStore {
       done = old;
       if (old.status == "done") return Status::Ok();
       GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-          "UPDATE task SET version = version + 1, status = 'done', completed_at = ? WHERE id = ? AND version = ?"));
-      st.Bind(at).Bind(id).Bind(expected_version);
+          "UPDATE task SET version = version + 1, status = 'done', completed_at = ?, updated_at = ? WHERE id = ? AND version = ?"));
+      st.Bind(at).Bind(at).Bind(id).Bind(expected_version);
       GX_RETURN_IF_ERROR(st.Run());
       if (db.Changes() != 1) return Status::Conflict("task changed concurrently");
       done.version = old.version + 1;
