@@ -20,6 +20,7 @@
 
 #include "domain/status.h"
 #include "store/store.h"
+#include "store/task_store.h"
 
 namespace guanxi {
 
@@ -113,32 +114,6 @@ struct AnalyticsRun {
   std::string report;    // JSON text, "" until finished
 
   bool operator==(const AnalyticsRun&) const = default;
-};
-
-// A follow-up task (minimal; issue 6 extends it).
-struct Task {
-  int64_t id = 0;
-  int64_t version = 0;
-  int64_t customer_id = 0;
-  std::optional<int64_t> assignee_user_id;
-  std::string title;
-  std::string due_day;          // "YYYY-MM-DD"
-  std::string status = "open";  // "open" | "done"
-  std::string origin = "manual";  // "manual" | "churn_alert"
-  std::optional<int64_t> created_by;
-  UnixSeconds created_at = 0;
-  std::optional<UnixSeconds> completed_at;
-
-  bool operator==(const Task&) const = default;
-};
-
-struct TaskQuery {
-  VisibilityScope scope;  // by the task's customer's owner
-  std::optional<int64_t> customer_id;
-  std::optional<int64_t> assignee_user_id;
-  std::string status;  // "open" | "done" | "" for both
-  std::string after;   // cursor; by due_day, then id
-  int limit = 50;
 };
 
 class AnalyticsStore {
