@@ -18,11 +18,11 @@
 #include "domain/search_text.h"
 #include "http/api.h"
 #include "http/server.h"
-#include "service/analytics_keeper.h"
 #include "service/auth_service.h"
 #include "service/customer_service.h"
 #include "service/demo_data.h"
-#include "service/snapshot_keeper.h"
+#include "service/demo_relationship.h"
+#include "service/server_jobs.h"
 #include "service/user_service.h"
 #include "store/sales_store.h"
 #include "store/store.h"
@@ -210,7 +210,9 @@ std::unique_ptr<Store> OpenCommandStore(const Args& a, std::string* error, int w
 }
 
 int Serve(const Args& a) {
-  if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync", "pool"}); !s.ok()) {
+  if (Status s = CheckAllowed(a, {"db", "host", "port", "web-root", "threads", "sync", "pool",
+                                  "scheduler-poll-seconds", "job-lease-seconds"});
+      !s.ok()) {
     return Usage(s.message());
   }
   // Block the shutdown signals before any thread starts, so only sigwait sees them.
@@ -229,6 +231,13 @@ int Serve(const Args& a) {
   auto threads = ParsePositive(a.GetOr("threads", std::to_string(std::max(4u, 2 * std::thread::hardware_concurrency()))));
   if (!threads || *threads < 1 || *threads > 256) return Usage("--threads must be 1..256");
   so.threads = static_cast<int>(*threads);
+  SchedulerOptions sched;
+  auto poll_seconds = ParsePositive(a.GetOr("scheduler-poll-seconds", "30"));
+  if (!poll_seconds || *poll_seconds < 1 || *poll_seconds > 86400) return Usage("--scheduler-poll-seconds must be 1..86400");
+  sched.poll = std::chrono::seconds(*poll_seconds);
+  auto lease_seconds = ParsePositive(a.GetOr("job-lease-seconds", "120"));
+  if (!lease_seconds || *lease_seconds < 1 || *lease_seconds > 86400) return Usage("--job-lease-seconds must be 1..86400");
+  sched.lease = std::chrono::seconds(*lease_seconds);
 
   auto start = std::chrono::steady_clock::now();
   GX_OPEN_STORE_OR_RETURN(store, a);
@@ -245,6 +254,16 @@ int Serve(const Args& a) {
   AnalyticsService analytics(*store, clock);
   TaskService tasks(*store, clock);
   RelationshipServices relationship(*store, clock, tasks);
+  // The example care journey (disabled), once per database like the playbook.
+  if (Status seeded = relationship.journeys.SeedExamples(); !seeded.ok()) {
+    store->Close();
+    return Fail("cannot seed the example journeys: " + seeded.message());
+  }
+  // Background work (nightly analytics, forecast snapshots, relationship jobs)
+  // runs from the persisted job table; see service/scheduler.h.
+  Scheduler scheduler(*store, clock, sched);
+  RegisterServerJobs(scheduler, analytics, pipeline, relationship);
+  relationship.scheduler = &scheduler;
   http::ApiOptions ao;
   ao.web_root = a.GetOr("web-root", "web/dist");
   http::Api api(*store, clock, auth, customers, users, orders, pipeline, analytics, tasks, relationship, ao);
@@ -269,11 +288,12 @@ int Serve(const Args& a) {
     return Fail("cannot listen on " + so.host + ":" + std::to_string(so.port) + ": " + error);
   }
   api.SetReady(true);
-  SnapshotKeeper snapshots(pipeline.metrics(), std::chrono::minutes(10));
-  // The nightly analytics run; a database with orders and no run yet (demo data)
-  // gets one at start so the dashboards have figures.
-  AnalyticsKeeper analytics_keeper(analytics);
-  analytics_keeper.Start(std::chrono::minutes(10), /*initial_run=*/true);
+  // A database with orders and no analytics run yet (demo data) gets one at
+  // start so the dashboards have figures.
+  if (Status queued = EnqueueStartupJobs(scheduler, analytics, clock); !queued.ok()) {
+    std::fprintf(stderr, "guanxi: cannot queue the start-up jobs: %s\n", queued.message().c_str());
+  }
+  scheduler.Start();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("guanxi %s listening on http://%s:%u (started in %.0f ms)\n", GUANXI_VERSION,
               so.host.c_str(), bound, ms);
@@ -285,8 +305,7 @@ int Serve(const Args& a) {
   api.SetReady(false);
   server.Shutdown(std::chrono::seconds(10));
   server.Wait();
-  snapshots.Stop();
-  analytics_keeper.Stop();
+  scheduler.Stop();
   store->Close();
   std::fprintf(stderr, "guanxi: stopped\n");
   return 0;
@@ -468,6 +487,7 @@ struct DemoSalesOptions {
   int64_t orders = 0;
   int64_t opportunities = 0;
   std::string orders_csv;  // "" = orders go into the database
+  std::vector<uint16_t>* purchases = nullptr;  // filled: orders made per customer index
 };
 
 Status WriteDemoSales(Store& store, const DemoDataGenerator& gen, const DemoSalesOptions& opt,
@@ -584,6 +604,10 @@ Status WriteDemoSales(Store& store, const DemoDataGenerator& gen, const DemoSale
       for (DemoOrder& d : gen.Orders(i, gen.CreatedAt(i, now), now, plan)) {
         if (made == opt.orders) break;
         ++made;
+        if (opt.purchases) {
+          uint16_t& p = (*opt.purchases)[static_cast<size_t>(i)];
+          p = static_cast<uint16_t>(std::min<int>(p + 1, 65535));
+        }
         if (csv) {
           AppendDemoOrderCsv(buf, external_id, d);
           continue;
@@ -801,14 +825,26 @@ int Demo(const Args& a) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fprintf(stderr, "demo: %lld customers written in %.1f s\n", static_cast<long long>(*count), secs);
   started = std::chrono::steady_clock::now();
-  DemoSalesOptions sales{*count, *order_count, *opportunity_count, a.GetOr("orders-csv", "")};
+  std::vector<uint16_t> purchases(static_cast<size_t>(*count));
+  DemoSalesOptions sales{*count, *order_count, *opportunity_count, a.GetOr("orders-csv", ""), &purchases};
   Status s = WriteDemoSales(*store, gen, sales, customer_ids, owner_users, now);
-  store->Close();
-  if (!s.ok()) return Fail("demo sales data: " + s.ToString());
+  if (!s.ok()) {
+    store->Close();
+    return Fail("demo sales data: " + s.ToString());
+  }
   secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fprintf(stderr, "demo: %lld opportunities and %s written in %.1f s\n",
                static_cast<long long>(*opportunity_count),
                sales.orders_csv.empty() ? "the orders" : "the sales data besides orders", secs);
+  started = std::chrono::steady_clock::now();
+  auto relationship = WriteDemoRelationship(*store, gen, DemoRelationshipInput{customer_ids, owners, purchases, now});
+  store->Close();
+  if (!relationship.ok()) return Fail("demo relationship data: " + relationship.status().ToString());
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "demo: %lld interactions, %lld open and %lld done tasks, %lld return-visit plans written in %.1f s\n",
+               static_cast<long long>(relationship->interactions), static_cast<long long>(relationship->open_tasks),
+               static_cast<long long>(relationship->done_tasks), static_cast<long long>(relationship->plans_created),
+               secs);
   return 0;
 }
 

@@ -35,6 +35,17 @@ int AnalyzeKmeans(const Args& a);  // analyze_model_commands.cc
 int AnalyzeClv(const Args& a);
 int AnalyzeChurn(const Args& a);
 int AnalyzeBasket(const Args& a);  // analyze_basket_command.cc
+int JobsList(const Args& a);  // job_commands.cc
+int JobsRun(const Args& a);
+int CustomersTransfer(const Args& a);  // ownership_commands.cc
+int PoolList(const Args& a);
+int PoolAssign(const Args& a);
+int CustomersDuplicates(const Args& a);  // dedup_commands.cc
+int CustomersMerge(const Args& a);
+int InteractionsLog(const Args& a);  // interaction_commands.cc
+int InteractionsList(const Args& a);
+int TasksMyDay(const Args& a);  // task_commands.cc
+int TasksList(const Args& a);
 
 // Opens the store named by --db (and --sync, --pool) for a command defined
 // outside commands.cc. On failure returns null and sets *error; an error that

@@ -13,7 +13,7 @@ constexpr char kUsage[] =
     "usage: guanxi <command> [options]\n"
     "\n"
     "  serve --db PATH|URL [--host H] [--port P] [--web-root DIR] [--threads N]\n"
-    "        [--sync full|normal] [--pool N]\n"
+    "        [--sync full|normal] [--pool N] [--scheduler-poll-seconds N] [--job-lease-seconds N]\n"
     "  db migrate --db PATH\n"
     "  db copy --from PATH|URL --to PATH|URL [--format text|json]\n"
     "  db check --db PATH\n"
@@ -45,6 +45,20 @@ constexpr char kUsage[] =
     "  analyze basket (--file LINES.csv | --db PATH|URL) [--order-col C] [--customer-col C]\n"
     "          [--item-col C] [--min-support 0.01] [--min-confidence 0.2] [--max-size 4]\n"
     "          [--top 3] [--format json|csv] [--out FILE]\n"
+    "  jobs list --db PATH|URL [--kind K] [--status S] [--limit N] [--format json|text]\n"
+    "  jobs run --db PATH|URL [--kind K] [--format json|text]\n"
+    "  customers transfer --db PATH|URL --from LOGIN --to LOGIN [--note TEXT]\n"
+    "  pool list --db PATH|URL [--limit N]\n"
+    "  pool assign --db PATH|URL --to LOGIN --ids ID,ID,...\n"
+    "  customers duplicates --db PATH|URL [--min-score 0.8] [--limit N] [--format json|csv]\n"
+    "  customers merge --db PATH|URL --into ID --from ID\n"
+    "  interactions log --db PATH|URL --customer ID --channel phone --summary TEXT [--direction inbound|outbound]\n"
+    "      [--subject T] [--outcome T] [--at UNIX|\"YYYY-MM-DD HH:MM\"] [--user LOGIN]\n"
+    "      [--follow-up-title T --follow-up-due YYYY-MM-DD]\n"
+    "  interactions list --db PATH|URL --customer ID [--channel C] [--user LOGIN] [--limit N] [--format table|json]\n"
+    "  tasks my-day --db PATH|URL --user LOGIN [--format table|json]\n"
+    "  tasks list --db PATH|URL [--assignee LOGIN] [--status open|done|cancelled] [--customer ID] [--limit N]\n"
+    "      [--format table|json]\n"
     "  version\n"
     "\n"
     "--db takes an SQLite file or a PostgreSQL URL (postgresql://user@host:port/db).\n"
@@ -89,6 +103,17 @@ int main(int argc, char** argv) {
       {"analyze churn", AnalyzeChurn},
       {"analyze basket", AnalyzeBasket},
       {"analyze kpi", AnalyzeKpi},
+      {"jobs list", JobsList},
+      {"jobs run", JobsRun},
+      {"customers transfer", CustomersTransfer},
+      {"pool list", PoolList},
+      {"pool assign", PoolAssign},
+      {"customers duplicates", CustomersDuplicates},
+      {"customers merge", CustomersMerge},
+      {"interactions log", InteractionsLog},
+      {"interactions list", InteractionsList},
+      {"tasks my-day", TasksMyDay},
+      {"tasks list", TasksList},
   };
   std::string name;
   for (const auto& w : a.command) name += (name.empty() ? "" : " ") + w;

@@ -181,36 +181,4 @@ void WriteAttackDefendItem(JsonWriter& w, const CustomerMetricRow& row) {
   w.EndObject();
 }
 
-void WriteTask(JsonWriter& w, const Task& t, const std::string& customer_name,
-               const std::string& assignee_name) {
-  w.StartObject();
-  w.Key("id");
-  w.Int64(t.id);
-  w.Key("version");
-  w.Int64(t.version);
-  w.Key("customer_id");
-  w.Int64(t.customer_id);
-  w.Key("customer_name");
-  WriteString(w, customer_name);
-  w.Key("assignee_user_id");
-  WriteOptInt(w, t.assignee_user_id);
-  w.Key("assignee_name");
-  OptText(w, assignee_name);
-  w.Key("title");
-  WriteString(w, t.title);
-  w.Key("due_day");
-  WriteString(w, t.due_day);
-  w.Key("status");
-  WriteString(w, t.status);
-  w.Key("origin");
-  WriteString(w, t.origin);
-  w.Key("created_by");
-  WriteOptInt(w, t.created_by);
-  w.Key("created_at");
-  WriteString(w, FormatUtc(t.created_at));
-  w.Key("completed_at");
-  if (t.completed_at) WriteString(w, FormatUtc(*t.completed_at)); else w.Null();
-  w.EndObject();
-}
-
 }  // namespace guanxi::http

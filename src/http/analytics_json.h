@@ -1,5 +1,5 @@
 // JSON forms of the customer-value analytics answers (docs/analytics-api.md): runs,
-// metric rows, list items and tasks. Money is integer fen, probabilities plain numbers,
+// metric rows and list items (tasks: http/task_json.h). Money is integer fen, probabilities plain numbers,
 // times RFC 3339 UTC, days YYYY-MM-DD; what a model does not cover is null.
 // Thread-safe.
 #pragma once
@@ -23,8 +23,5 @@ void WriteMetricSummary(JsonWriter& w, const CustomerMetric& m);
 void WriteChurnItem(JsonWriter& w, const ChurnEntry& e, const std::string& owner_name);
 void WriteTopClvItem(JsonWriter& w, const CustomerMetricRow& row);
 void WriteAttackDefendItem(JsonWriter& w, const CustomerMetricRow& row);
-// A task with its customer's and assignee's names.
-void WriteTask(JsonWriter& w, const Task& t, const std::string& customer_name,
-               const std::string& assignee_name);
 
 }  // namespace guanxi::http

@@ -144,6 +144,13 @@ void Api::AddRoutes() {
   AddPipelineRoutes();
   AddAnalyticsRoutes();
   AddTaskRoutes();
+  AddInteractionRoutes();
+  AddJobRoutes();
+  AddOwnershipRoutes();
+  AddLifecycleRoutes();
+  AddJourneyRoutes();
+  AddDedupRoutes();
+  AddPlanRoutes();
 }
 
 }  // namespace guanxi::http

@@ -59,6 +59,13 @@ class Api {
   void AddPipelineRoutes();  // api_pipeline.cc: stages, opportunities, metrics, targets, playbook
   void AddAnalyticsRoutes();  // api_analytics.cc: settings, runs, churn, top CLV, attack/defend
   void AddTaskRoutes();       // api_tasks.cc: follow-up tasks
+  void AddInteractionRoutes();  // api_interactions.cc: interactions and the customer timeline
+  void AddJobRoutes();        // api_jobs.cc: the scheduler's jobs (admin)
+  void AddOwnershipRoutes();  // api_ownership.cc: transfers, the public pool, pool rules
+  void AddLifecycleRoutes();  // api_lifecycle.cc: lifecycle stage and ladder of a customer
+  void AddJourneyRoutes();    // api_journeys.cc: care settings, journeys, enrollments
+  void AddDedupRoutes();      // api_dedup.cc: duplicates, merges and their undo
+  void AddPlanRoutes();       // api_plans.cc: return-visit plans and event rules
   // Wraps a handler taking (request, path params, principal) into one that
   // authenticates first (defined in api_internal.h).
   template <typename Fn>

@@ -1,5 +1,7 @@
 #include "service/customer_service.h"
 
+#include "service/lifecycle_service.h"
+
 namespace guanxi {
 
 AuditEntry CustomerService::Audit(const Principal& p, const char* entity, const char* action) const {
@@ -89,7 +91,11 @@ Result<Customer> CustomerService::Update(const Principal& p, Customer changed) {
     GX_RETURN_IF_ERROR(CheckOwnerAssignable(p, changed.owner_user_id));
   }
   changed.updated_at = std::max(clock_.Now(), current.updated_at);
-  return store_.UpdateCustomer(std::move(changed), Audit(p, "customer", "update"));
+  GX_ASSIGN_OR_RETURN(Customer updated, store_.UpdateCustomer(std::move(changed), Audit(p, "customer", "update")));
+  // A stage a person sets in the edit form is an override the nightly
+  // derivation keeps (and it shows in the lifecycle history).
+  GX_RETURN_IF_ERROR(LifecycleService(store_, clock_).RecordCustomerEdit(p, current, updated));
+  return updated;
 }
 
 Result<Customer> CustomerService::SetArchived(const Principal& p, int64_t id, bool archived) {

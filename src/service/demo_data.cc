@@ -40,6 +40,8 @@ constexpr uint64_t kStreamTarget = 6;
 constexpr uint64_t kStreamPayment = 7;
 constexpr uint64_t kStreamPotential = 8;
 constexpr uint64_t kStreamCompanion = 9;
+constexpr uint64_t kStreamInteraction = 10;
+constexpr uint64_t kStreamTask = 11;
 
 class Rng {
  public:
@@ -1584,6 +1586,159 @@ std::vector<Receipt> DemoDataGenerator::Receipts(const Opportunity& won, const s
     if (partial) break;
   }
   return receipts;
+}
+
+// =============================================================================
+// Relationship work: interactions and follow-up tasks.
+// =============================================================================
+
+namespace {
+
+struct ChannelWeight {
+  std::string_view key;
+  uint32_t weight;
+  int min_minutes, max_minutes;  // a duration is recorded for talks only (max 0: none)
+};
+
+constexpr ChannelWeight kInteractionChannels[] = {
+    {"phone", 36, 2, 25}, {"wechat", 26, 0, 0}, {"face_to_face", 14, 30, 120}, {"email", 12, 0, 0},
+    {"sms", 4, 0, 0},     {"web", 4, 0, 0},     {"fax", 1, 0, 0},              {"other", 3, 0, 0},
+};
+
+// What a contact was about: the subject, what was said, and how it ended. Kept
+// generic enough for any channel; `buyer` topics need a customer who ordered.
+struct Topic {
+  std::string_view subject;
+  std::string_view summary;
+  std::string_view outcome;
+  bool buyer;     // only for customers who have ordered
+  bool inbound;   // usually the customer's initiative
+};
+
+constexpr Topic kTopics[] = {
+    {"初次拜访，介绍公司产品线", "介绍了打印设备、办公家具和耗材配送服务，客户对月结采购比较感兴趣。",
+     "留下产品目录，约定下周发报价。", false, false},
+    {"了解办公采购需求", "客户行政部负责办公用品采购，目前分散在几家供应商，希望统一。",
+     "整理需求清单，准备整体方案。", false, false},
+    {"报价跟进", "发送了复印纸、硒鼓和文具套装的阶梯报价，客户认为价格略高。",
+     "申请 5% 折扣后再报一次。", false, false},
+    {"询问会议平板价格", "客户新建会议室，询问 65 英寸会议平板和投影仪的价格与安装周期。",
+     "发送了两套配置方案。", false, true},
+    {"样品试用反馈", "客户试用了人体工学椅样品，员工反馈舒适度好。", "客户准备小批量采购。", false, false},
+    {"年度采购计划沟通", "客户明年预算有所增加，计划更换部分打印设备。", "约定下月初上门详谈。", false, false},
+    {"耗材补货提醒", "提醒客户硒鼓和复印纸库存快用完，询问是否需要按上次清单补货。", "客户确认补货，已下单。",
+     true, false},
+    {"订单发货确认", "确认订单的发货时间和收货地址，客户要求周五前送达。", "已安排物流，周四送达。", true, false},
+    {"发票开具", "客户财务要求开具增值税专用发票，核对了开票信息。", "发票已寄出。", true, true},
+    {"售后报修", "客户反映彩色一体机卡纸，远程指导未解决。", "已派工程师明天上门维修。", true, true},
+    {"维修回访", "回访上周的打印机维修，设备运行正常。", "客户满意，顺便推荐了维保合同。", true, false},
+    {"对账与回款", "核对了上季度的对账单，有一张订单金额有出入。", "修正后客户确认，本月底付款。", true, false},
+    {"维保合同续签", "设备年度维保合同下月到期，沟通续签条件。", "客户同意续签一年。", true, false},
+    {"新品推荐", "推荐了新款空气净化器和替换滤网套餐。", "客户暂不需要，下季度再联系。", true, false},
+    {"客户投诉处理", "客户投诉上次送货延迟两天，影响了会议使用。", "致歉并承诺下次优先配送，赠送一箱复印纸。",
+     true, true},
+    {"节日问候", "节前问候客户，感谢一年来的合作。", "客户表示感谢，节后会有新的采购。", true, false},
+    {"满意度回访", "了解客户对产品和服务的满意度，整体评价良好。", "客户建议增加线上下单渠道。", true, false},
+    {"价格咨询", "客户通过官网咨询 A3 复合机和文件柜的价格。", "已回复报价单并加了微信。", false, true},
+};
+
+constexpr std::string_view kFollowUpTitles[] = {
+    "发送报价单", "确认补货清单", "回访售后维修情况", "约上门拜访时间", "跟进付款进度",
+    "寄送产品样品", "确认维保合同续签", "发送新品资料", "核对对账单", "确认年度采购计划",
+};
+
+constexpr std::string_view kReturnVisitTitles[] = {"定期回访", "季度回访", "使用情况回访"};
+
+constexpr std::string_view kTaskNotes[] = {"", "", "客户偏好微信沟通。", "联系前先看上次的报价。",
+                                           "客户行政负责人下午有空。"};
+
+constexpr std::string_view kCompletionNotes[] = {"已完成，客户满意。", "已联系，客户暂无新需求。",
+                                                 "已发送，客户已确认收到。", "电话沟通完毕。"};
+
+constexpr std::string_view kDueTimes[] = {"09:30", "10:00", "11:00", "14:00", "15:30", "16:30"};
+
+}  // namespace
+
+std::vector<Interaction> DemoDataGenerator::Interactions(int64_t index, UnixSeconds created_at, UnixSeconds now,
+                                                         int64_t purchases) const {
+  Rng r(seed_, index, kStreamInteraction);
+  // Buyers get a contact every order or two; others a few calls while they were leads.
+  int n = static_cast<int>(r.Below(4));
+  if (purchases > 0) n = 2 + static_cast<int>(std::min<int64_t>(purchases, 14) * 2 / 3) + static_cast<int>(r.Below(3));
+  n = std::min(n, 12);
+  std::vector<Interaction> out;
+  if (n == 0 || now <= created_at) return out;
+  const int64_t first_day = LocalDay(created_at);
+  const int64_t span = std::max<int64_t>(LocalDay(now) - first_day, 0) + 1;
+  std::vector<UnixSeconds> times;
+  times.reserve(static_cast<size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    int64_t day = first_day + static_cast<int64_t>(r.Below(static_cast<uint32_t>(span)));
+    const int wd = Weekday(day);
+    if (wd == 6 && r.Percent(80)) day -= 1;  // offices talk on weekdays
+    if (wd == 0 && r.Percent(80)) day -= 2;
+    times.push_back(std::clamp(AtLocal(day, WorkSecond(r)), created_at, now));
+  }
+  std::sort(times.begin(), times.end());
+  out.reserve(times.size());
+  for (UnixSeconds at : times) {
+    const ChannelWeight& ch = Pick<kInteractionChannels>(r);
+    const Topic* topic = &PickAny(r, kTopics);
+    for (int tries = 0; tries < 4 && topic->buyer && purchases == 0; ++tries) topic = &PickAny(r, kTopics);
+    if (topic->buyer && purchases == 0) topic = &kTopics[0];
+    Interaction i;
+    i.channel = std::string(ch.key);
+    i.direction = r.Percent(topic->inbound ? 80 : 15) ? "inbound" : "outbound";
+    i.at = at;
+    i.subject = std::string(topic->subject);
+    i.summary = std::string(topic->summary);
+    i.outcome = r.Percent(90) ? std::string(topic->outcome) : "";
+    if (ch.max_minutes > 0) i.duration_minutes = r.Between(ch.min_minutes, ch.max_minutes);
+    i.created_at = i.updated_at = at;
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+std::vector<Task> DemoDataGenerator::Tasks(int64_t index, UnixSeconds created_at, UnixSeconds now) const {
+  Rng r(seed_, index, kStreamTask);
+  std::vector<Task> out;
+  if (now < created_at) return out;
+  const int64_t today = LocalDay(now);
+  const int64_t first_day = LocalDay(created_at);
+  // Done ones: 0..2 follow-ups or return visits in the customer's past.
+  const int done = static_cast<int>(PickIndex(r, std::array<uint32_t, 3>{50, 35, 15}));
+  for (int k = 0; k < done && today - first_day >= 2; ++k) {
+    Task t;
+    const bool visit = r.Percent(40);
+    t.kind = visit ? "return_visit" : "follow_up";
+    t.title = std::string(visit ? PickAny(r, kReturnVisitTitles) : PickAny(r, kFollowUpTitles));
+    const int64_t due = first_day + 1 + static_cast<int64_t>(r.Below(static_cast<uint32_t>(today - first_day - 1)));
+    t.due_day = DayString(due);
+    t.status = "done";
+    t.created_at = std::max(created_at, AtLocal(due - r.Between(1, 10), WorkSecond(r)));
+    t.completed_at = std::clamp(AtLocal(due - r.Between(0, 1), WorkSecond(r)), t.created_at, now);
+    t.updated_at = *t.completed_at;
+    t.completion_note = std::string(PickAny(r, kCompletionNotes));
+    out.push_back(std::move(t));
+  }
+  // An open follow-up for about a third: overdue, due today, or coming up.
+  if (r.Percent(35)) {
+    Task t;
+    t.title = std::string(PickAny(r, kFollowUpTitles));
+    const uint32_t when = r.Below(100);
+    const int64_t due = when < 30 ? today - r.Between(1, 14) : when < 50 ? today : today + r.Between(1, 21);
+    t.due_day = DayString(due);
+    if (r.Percent(30)) t.due_time = std::string(PickAny(r, kDueTimes));
+    static constexpr std::array<uint32_t, 4> kPriorityWeights = {15, 55, 25, 5};
+    static constexpr std::string_view kPriorities[] = {"low", "normal", "high", "urgent"};
+    t.priority = std::string(kPriorities[PickIndex(r, kPriorityWeights)]);
+    t.note = std::string(PickAny(r, kTaskNotes));
+    t.created_at = std::clamp(AtLocal(std::min(due, today) - r.Between(0, 7), WorkSecond(r)), created_at, now);
+    t.updated_at = t.created_at;
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 }  // namespace guanxi

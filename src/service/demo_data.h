@@ -22,7 +22,9 @@
 #include <vector>
 
 #include "domain/customer.h"
+#include "domain/interaction.h"
 #include "domain/sales.h"
+#include "store/task_store.h"
 
 namespace guanxi {
 
@@ -129,6 +131,28 @@ class DemoDataGenerator {
   std::vector<Instalment> PaymentPlan(const Opportunity& won) const;
   std::vector<Receipt> Receipts(const Opportunity& won, const std::vector<Instalment>& plan,
                                 std::string_view today) const;
+
+  // ---- relationship work ----
+
+  // The interaction history of the index-th customer (created at `created_at`,
+  // with `purchases` orders): 0..12 contacts between its creation and `now`,
+  // oldest first, on weighted channels (phone, WeChat, visits, email …) with
+  // Chinese subjects, summaries and outcomes of an office-supplies seller.
+  // Customers who buy are contacted more. customer_id and user_id are left
+  // unset (the caller maps them: the customer's owner); created_at and
+  // updated_at equal `at`. Each passes ValidateInteraction(·, now) once
+  // customer_id is set; none lies after `now`.
+  std::vector<Interaction> Interactions(int64_t index, UnixSeconds created_at, UnixSeconds now,
+                                        int64_t purchases) const;
+
+  // The follow-up tasks of the index-th customer: about a third have one open
+  // follow-up (due up to 14 days ago, today, or up to 21 days ahead, as Asia/
+  // Shanghai days relative to `now`; some with a time of day), and some have
+  // done return visits and follow-ups in the past. Origin manual, no dedupe key;
+  // customer_id, assignee_user_id, created_by and completed_by are left unset
+  // (the caller sets the customer's owner). Times never after `now` nor before
+  // `created_at`.
+  std::vector<Task> Tasks(int64_t index, UnixSeconds created_at, UnixSeconds now) const;
 
   uint64_t seed() const { return seed_; }
 

@@ -19,9 +19,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/status.h"
 #include "service/clock.h"
+#include "store/job_store.h"
 #include "store/store.h"
 
 namespace guanxi {
@@ -36,6 +38,14 @@ struct JobContext {
   std::string day;      // the Asia/Shanghai day the job is for ("YYYY-MM-DD")
   std::string payload;  // JSON text ("{}" when none)
   std::function<bool()> stopping;
+};
+
+// A registered kind and when it runs (GET /api/v1/job-kinds).
+struct JobKindInfo {
+  std::string kind;
+  std::string schedule;  // "daily" | "every" | "on_demand"
+  int hour = 0;          // daily: the local hour as of now
+  int64_t interval_seconds = 0;  // every
 };
 
 // A handler answers a JSON summary of what it did (e.g. {"created":12}) stored
@@ -60,6 +70,12 @@ class Scheduler {
   // Registration (before Start). `kind` is unique across all three.
   // Once per Asia/Shanghai day, at or after `hour`:00 local time.
   void Daily(std::string kind, int hour, JobHandler handler);
+  // The same with the hour read at every poll (a setting that can change while
+  // the server runs, e.g. the analytics schedule_hour); `hour` answers 0..23.
+  // When `gate` is set, this server inserts the day's slot only while it
+  // answers true (the analytics run waits out the server's warm-up).
+  void Daily(std::string kind, std::function<int()> hour, JobHandler handler,
+             std::function<bool()> gate = nullptr);
   // Once per `interval` (slots aligned to the Unix epoch).
   void Every(std::string kind, std::chrono::seconds interval, JobHandler handler);
   // One-off jobs enqueued with Enqueue.
@@ -69,6 +85,14 @@ class Scheduler {
   // existing key answers the existing job's id. InvalidArgument for an unknown kind.
   Result<int64_t> Enqueue(const std::string& kind, const std::string& key, const std::string& payload,
                           UnixSeconds run_after);
+  // Enqueue answering the job that has the key, with `audit` written when the
+  // job is new (audit.entity "" for none): POST /api/v1/jobs.
+  Result<Job> EnqueueJob(const std::string& kind, const std::string& key, const std::string& payload,
+                         UnixSeconds run_after, AuditEntry audit);
+  // Whether `kind` is registered.
+  bool Knows(const std::string& kind) const;
+  // The registered kinds, by name.
+  std::vector<JobKindInfo> Kinds() const;
 
   // Starts the polling thread (first poll at once).
   void Start();
@@ -78,6 +102,8 @@ class Scheduler {
   // One poll on the calling thread: enqueue due slots, then run every due job
   // this server can claim. Answers how many jobs ran. For tests and the CLI.
   Result<int> RunDue();
+  // RunDue answering the ids of the jobs that ran, in order (`guanxi jobs run`).
+  Result<std::vector<int64_t>> RunDueIds();
 
   const std::string& instance() const;
 

@@ -40,16 +40,6 @@ void AddScope(const VisibilityScope& scope, const std::string& column, std::stri
   }
 }
 
-bool IsIsoDay(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  const int month = (s[5] - '0') * 10 + (s[6] - '0');
-  const int day = (s[8] - '0') * 10 + (s[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 }  // namespace
 
 std::string MetricInsertColumns() {
@@ -104,86 +94,6 @@ MetricListSql PlanMetricList(MetricList kind, const MetricListQuery& q) {
   out.sql += " LIMIT ?";
   out.args.emplace_back(static_cast<int64_t>(std::max(0, q.limit)));
   return out;
-}
-
-Result<MetricListSql> PlanTaskList(const TaskQuery& q) {
-  MetricListSql out;
-  out.sql = std::string("SELECT ") + kTaskColumns +
-            " FROM task t JOIN customer c ON c.id = t.customer_id WHERE 1 = 1";
-  AddScope(q.scope, "c.owner_user_id", out.sql, out.args);
-  if (q.customer_id) {
-    out.sql += " AND t.customer_id = ?";
-    out.args.emplace_back(*q.customer_id);
-  }
-  if (q.assignee_user_id) {
-    out.sql += " AND t.assignee_user_id = ?";
-    out.args.emplace_back(*q.assignee_user_id);
-  }
-  if (!q.status.empty()) {
-    if (q.status != "open" && q.status != "done") return Status::InvalidField("status", "must be open or done");
-    out.sql += " AND t.status = ?";
-    out.args.emplace_back(q.status);
-  }
-  if (!q.after.empty()) {
-    auto parts = DecodeCursor(q.after, 2);
-    auto id = parts ? ParseInt64((*parts)[1]) : std::nullopt;
-    if (!id || !IsIsoDay((*parts)[0])) return Status::InvalidField("after", "not a cursor this server issued");
-    out.sql += " AND (t.due_day > ? OR (t.due_day = ? AND t.id > ?))";
-    out.args.emplace_back((*parts)[0]);
-    out.args.emplace_back((*parts)[0]);
-    out.args.emplace_back(*id);
-  }
-  out.sql += " ORDER BY t.due_day, t.id LIMIT ?";
-  out.args.emplace_back(static_cast<int64_t>(q.limit + 1));
-  return out;
-}
-
-void FinishTaskPage(Page<Task>& page, int limit) {
-  FinishPage(page, limit, [](const Task& t) {
-    return std::vector<std::string>{t.due_day, std::to_string(t.id)};
-  });
-}
-
-std::string TaskToJson(const Task& t) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  auto opt = [&](const char* key, const std::optional<int64_t>& v) {
-    w.Key(key);
-    if (v) w.Int64(*v); else w.Null();
-  };
-  w.StartObject();
-  w.Key("id");
-  w.Int64(t.id);
-  w.Key("version");
-  w.Int64(t.version);
-  w.Key("customer_id");
-  w.Int64(t.customer_id);
-  opt("assignee_user_id", t.assignee_user_id);
-  w.Key("title");
-  WriteString(w, t.title);
-  w.Key("due_day");
-  WriteString(w, t.due_day);
-  w.Key("status");
-  WriteString(w, t.status);
-  w.Key("origin");
-  WriteString(w, t.origin);
-  opt("created_by", t.created_by);
-  w.Key("created_at");
-  WriteString(w, FormatUtc(t.created_at));
-  w.Key("completed_at");
-  if (t.completed_at) WriteString(w, FormatUtc(*t.completed_at)); else w.Null();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-Status CheckTask(const Task& t) {
-  if (t.title.empty()) return Status::InvalidField("title", "is required");
-  if (t.title.size() > 800) return Status::InvalidField("title", "is longer than 800 bytes");
-  if (!IsIsoDay(t.due_day)) return Status::InvalidField("due_day", "must be a date YYYY-MM-DD");
-  if (t.origin != "manual" && t.origin != "churn_alert") {
-    return Status::InvalidField("origin", "must be manual or churn_alert");
-  }
-  return Status::Ok();
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SettingsMembers(const std::string& json) {

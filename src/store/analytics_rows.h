@@ -104,37 +104,6 @@ AnalyticsRun ReadRun(const Row& s) {
   return r;
 }
 
-constexpr char kTaskColumns[] =
-    "t.id, t.version, t.customer_id, t.assignee_user_id, t.title, t.due_day, t.status, t.origin, "
-    "t.created_by, t.created_at, t.completed_at";
-
-template <typename Row>
-Task ReadTask(const Row& s) {
-  Task t;
-  t.id = s.Int(0);
-  t.version = s.Int(1);
-  t.customer_id = s.Int(2);
-  t.assignee_user_id = s.OptInt(3);
-  t.title = s.Text(4);
-  t.due_day = s.Text(5);
-  t.status = s.Text(6);
-  t.origin = s.Text(7);
-  t.created_by = s.OptInt(8);
-  t.created_at = s.Int(9);
-  t.completed_at = s.OptInt(10);
-  return t;
-}
-
-// The task list: one statement ending in "LIMIT ?" (limit + 1 rows).
-Result<MetricListSql> PlanTaskList(const TaskQuery& q);
-// Drops the look-ahead row and sets the cursor of the following page.
-void FinishTaskPage(Page<Task>& page, int limit);
-
-// The compact JSON of a task, for the audit log.
-std::string TaskToJson(const Task& t);
-// InvalidArgument (with the field) unless the task can be stored.
-Status CheckTask(const Task& t);
-
 // The members of a settings JSON object as (key, JSON value text) pairs;
 // InvalidArgument when `json` is not an object.
 Result<std::vector<std::pair<std::string, std::string>>> SettingsMembers(const std::string& json);

@@ -1,7 +1,7 @@
 // AnalyticsStore: the customer-value analytics tables behind Store::Analytics()
 // — bulk reads of purchases and order lines for the models, the per-customer
-// results (customer_metric), the runs with their reports (analytics_run), the
-// settings (analytics_setting) and follow-up tasks (task). Same rules as Store:
+// results (customer_metric), the runs with their reports (analytics_run) and the
+// settings (analytics_setting); tasks live in TaskStore. Same rules as Store:
 // thread-safe, parameterised SQL, writes that take an AuditEntry record it in
 // the same transaction, version checks answer Conflict.
 //
@@ -20,7 +20,6 @@
 
 #include "domain/status.h"
 #include "store/store.h"
-#include "store/task_store.h"
 
 namespace guanxi {
 
@@ -166,16 +165,6 @@ class AnalyticsStore {
   // Replaces the stored settings with the members of `json_object` (a JSON
   // object; InvalidArgument otherwise).
   virtual Status SaveSettings(const std::string& json_object, AuditEntry audit) = 0;
-
-  // --- tasks -----------------------------------------------------------------------
-  // Inserts `t` (id, version 1, status open, completed_at unset are assigned).
-  // InvalidArgument (field "customer_id" / "assignee") for an unknown customer or user.
-  virtual Result<Task> CreateTask(Task t, AuditEntry audit) = 0;
-  virtual Result<Task> GetTask(int64_t id) = 0;
-  virtual Result<Page<Task>> ListTasks(const TaskQuery& q) = 0;
-  // Marks the task done at `at` when its version equals `expected_version`
-  // (Conflict otherwise); a task already done is answered as it is.
-  virtual Result<Task> CompleteTask(int64_t id, int64_t expected_version, UnixSeconds at, AuditEntry audit) = 0;
 };
 
 }  // namespace guanxi

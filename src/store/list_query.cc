@@ -113,6 +113,7 @@ Result<CustomerListPlan> PlanCustomerList(const CustomerQuery& q, const SearchDi
     where += " AND c.owner_user_id = ?";
     args.emplace_back(*q.owner_user_id);
   }
+  if (q.no_owner) where += " AND c.owner_user_id IS NULL";
   if (!q.tag.empty()) {
     where += " AND EXISTS (SELECT 1 FROM customer_tag t WHERE t.tag = ? AND t.customer_id = c.id)";
     args.emplace_back(q.tag);

@@ -27,6 +27,14 @@ namespace guanxi {
 
 class SalesStore;  // store/sales_store.h
 class AnalyticsStore;  // store/analytics_store.h
+class InteractionStore;  // store/interaction_store.h
+class TaskStore;  // store/task_store.h
+class PlanStore;  // store/plan_store.h
+class JobStore;  // store/job_store.h
+class OwnershipStore;  // store/ownership_store.h
+class LifecycleStore;  // store/lifecycle_store.h
+class JourneyStore;  // store/journey_store.h
+class DedupStore;  // store/dedup_store.h
 
 // Who may see which customers, as decided by service/permissions.
 struct VisibilityScope {
@@ -60,6 +68,9 @@ struct CustomerQuery {
   VisibilityScope scope;
   std::string search;  // folded search text (FoldForSearch), "" for none
   std::optional<int64_t> owner_user_id;
+  // Only customers without an owner (the public pool); the scope is not applied
+  // to them by the store, the caller decides who may list the pool.
+  bool no_owner = false;
   std::string tag;
   std::string source;
   std::string province;
@@ -202,6 +213,45 @@ class Store {
   // Model inputs, per-customer metrics, runs, settings and tasks
   // (store/analytics_store.h), on the same database. Valid as long as the Store.
   virtual AnalyticsStore& Analytics() = 0;
+
+  // --- interactions -----------------------------------------------------------
+  // Interactions (with their follow-up task) and the customer timeline
+  // (store/interaction_store.h). Valid as long as the Store.
+  virtual InteractionStore& Interactions() = 0;
+
+  // --- tasks ------------------------------------------------------------------
+  // Tasks and the generated tasks' exactly-once insert (store/task_store.h).
+  // Valid as long as the Store.
+  virtual TaskStore& Tasks() = 0;
+
+  // --- return-visit plans and event rules ----------------------------------------
+  // Plans, rules and the passes' bulk reads and batched task writes
+  // (store/plan_store.h). Valid as long as the Store.
+  virtual PlanStore& Plans() = 0;
+
+  // --- jobs -------------------------------------------------------------------
+  // The scheduler's persisted queue (store/job_store.h). Valid as long as the Store.
+  virtual JobStore& Jobs() = 0;
+
+  // --- care journeys ------------------------------------------------------------
+  // Journeys, enrollments, relationship settings and the care-date/journey
+  // passes' bulk reads and writes (store/journey_store.h). Valid as long as the Store.
+  virtual JourneyStore& Journeys() = 0;
+
+  // --- ownership --------------------------------------------------------------
+  // Transfers, the public pool, pool rules and owner history
+  // (store/ownership_store.h). Valid as long as the Store.
+  virtual OwnershipStore& Ownership() = 0;
+
+  // --- lifecycle --------------------------------------------------------------
+  // Lifecycle stage and ladder rung: bulk facts, derived writes, overrides and
+  // history (store/lifecycle_store.h). Valid as long as the Store.
+  virtual LifecycleStore& Lifecycle() = 0;
+
+  // --- duplicates -------------------------------------------------------------
+  // Detection columns, dismissed pairs, merges and their undo
+  // (store/dedup_store.h). Valid as long as the Store.
+  virtual DedupStore& Dedup() = 0;
 
   // --- copy between backends -------------------------------------------------
   // Streams every portable table (PortableTables() order) from one consistent

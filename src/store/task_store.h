@@ -40,6 +40,12 @@ struct Task {
   bool operator==(const Task&) const = default;
 };
 
+// A moment in Asia/Shanghai terms: a day and an "HH:MM" time of it.
+struct DueMoment {
+  std::string day;   // "YYYY-MM-DD"
+  std::string time;  // "HH:MM"
+};
+
 struct TaskQuery {
   VisibilityScope scope;  // by the task's customer's owner
   std::optional<int64_t> customer_id;
@@ -49,6 +55,11 @@ struct TaskQuery {
   std::string kind;    // "" for any
   std::string due_from;  // inclusive "YYYY-MM-DD", "" for open-ended
   std::string due_to;    // inclusive
+  // Overdue at the moment: due_day < day, or due_day = day and due_time < time
+  // (a task without a time is due until the end of its day).
+  std::optional<DueMoment> due_before;
+  // The complement: not yet overdue at the moment.
+  std::optional<DueMoment> due_not_before;
   std::string after;     // cursor; by due_day, due_time (NULL last), then id
   int limit = 50;
 };
@@ -64,13 +75,18 @@ class TaskStore {
   // Inserts `t` unless a task with its dedupe_key (required) exists; answers the
   // task and whether this call created it. The scheduler's exactly-once primitive.
   virtual Result<std::pair<Task, bool>> CreateTaskIfAbsent(Task t, AuditEntry audit) = 0;
+  // Inserts demo/import rows as they are (version 1, their status, times and
+  // completion fields) in one transaction without audit rows, and fills their
+  // ids. References are not checked beyond the database's foreign keys.
+  virtual Status InsertTasksBulk(std::vector<Task>& rows) = 0;
   virtual Result<Task> GetTask(int64_t id) = 0;
   virtual Result<Page<Task>> ListTasks(const TaskQuery& q) = 0;
   // Counts for a query's filters (ignores after/limit).
   virtual Result<int64_t> CountTasks(const TaskQuery& q) = 0;
   // Replaces the editable fields (title, kind, priority, due_day, due_time,
   // assignee, note, origin_id) when the stored version equals t.version;
-  // Conflict otherwise; bumps version and updated_at.
+  // Conflict otherwise; bumps version and sets updated_at (t.updated_at, or
+  // audit.at when that is 0). InvalidArgument (field) for bad values.
   virtual Result<Task> UpdateTask(Task t, AuditEntry audit) = 0;
   // Moves an open task to done/cancelled at `at` by `user` with a note, when its
   // version equals expected_version (Conflict otherwise). A task already in that

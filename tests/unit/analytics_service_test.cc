@@ -1,6 +1,6 @@
 // AnalyticsService on a small seeded store, both backends: the customer_metric rows
 // equal the library's results on the same columns, the report's customer equity is
-// the sum of the rows' CLV, permissions, settings validation, and the keeper running
+// the sum of the rows' CLV, permissions, settings validation, and the scheduler running
 // the nightly run once for two servers sharing a database, and the basket rules'
 // recommendations kept per customer.
 #include <gtest/gtest.h>
@@ -16,9 +16,14 @@
 #include "analytics/rfm.h"
 #include "analytics/tiers.h"
 #include "domain/sales.h"
-#include "service/analytics_keeper.h"
 #include "service/analytics_service.h"
+#include "service/pipeline_service.h"
+#include "service/relationship_services.h"
+#include "service/scheduler.h"
+#include "service/server_jobs.h"
+#include "service/task_service.h"
 #include "store/analytics_store.h"
+#include "store/job_store.h"
 #include "store/sales_store.h"
 #include "test_db.h"
 
@@ -244,42 +249,103 @@ TEST_P(AnalyticsServiceTest, SettingsValidationAndPermissions) {
   EXPECT_EQ(AnalyticsSettingsJson(*service.Settings()), AnalyticsSettingsJson(changed));
 }
 
-TEST_P(AnalyticsServiceTest, KeeperRunsTheNightlyRunOnceForTwoServers) {
+TEST_P(AnalyticsServiceTest, SchedulerRunsTheNightlyRunOnceForTwoServers) {
   ASSERT_NO_FATAL_FAILURE(Seed());
-  // Two servers: their own store connections and services on one database.
+  // Two servers: their own store connections, services and schedulers on one database.
   std::unique_ptr<Store> other = db_->Open();
   ASSERT_TRUE(other);
   clock_ = std::make_unique<testing::FakeClock>(StartOfBusinessDay(kToday) + 1 * 3600 + 50 * 60);
   AnalyticsService a(*store_, *clock_);
   AnalyticsService b(*other, *clock_);
-  AnalyticsKeeper keeper_a(a);
-  AnalyticsKeeper keeper_b(b);
+  PipelineService pipeline_a(*store_, *clock_);
+  PipelineService pipeline_b(*other, *clock_);
+  TaskService tasks_a(*store_, *clock_);
+  TaskService tasks_b(*other, *clock_);
+  RelationshipServices rel_a(*store_, *clock_, tasks_a);
+  RelationshipServices rel_b(*other, *clock_, tasks_b);
+  SchedulerOptions oa;
+  oa.instance = "server-a";
+  SchedulerOptions ob;
+  ob.instance = "server-b";
+  Scheduler sched_a(*store_, *clock_, oa);
+  Scheduler sched_b(*other, *clock_, ob);
+  ServerJobOptions no_warmup;
+  no_warmup.analytics_warmup = std::chrono::seconds(0);
+  RegisterServerJobs(sched_a, a, pipeline_a, rel_a, no_warmup);
+  RegisterServerJobs(sched_b, b, pipeline_b, rel_b, no_warmup);
+  auto analytics_jobs = [&]() {
+    JobQuery q;
+    q.kind = "analytics";
+    auto page = store_->Jobs().ListJobs(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? page->items : std::vector<Job>{};
+  };
 
   // 01:50: before schedule_hour 2, nobody runs.
-  EXPECT_FALSE(keeper_a.Tick());
-  EXPECT_FALSE(keeper_b.Tick());
+  ASSERT_TRUE(sched_a.RunDue().ok());
+  ASSERT_TRUE(sched_b.RunDue().ok());
   EXPECT_EQ(a.LatestRun().status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(analytics_jobs().empty());
 
-  // 02:00: the first to ask runs it; the other finds the key taken.
+  // 02:00: the first to poll runs it; the other finds the job done.
   clock_->Advance(10 * 60);
-  EXPECT_TRUE(keeper_b.Tick());
-  EXPECT_FALSE(keeper_a.Tick());
-  EXPECT_FALSE(keeper_b.Tick());
+  ASSERT_TRUE(sched_b.RunDue().ok());
+  ASSERT_TRUE(sched_a.RunDue().ok());
+  ASSERT_TRUE(sched_b.RunDue().ok());
   auto first = a.LatestRun();
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->trigger, "schedule");
   EXPECT_EQ(first->schedule_key, std::optional<std::string>(kToday));
   EXPECT_EQ(first->as_of, kToday);
+  auto jobs = analytics_jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].key, std::string("analytics:") + kToday);
+  EXPECT_EQ(jobs[0].status, "done");
+  EXPECT_EQ(jobs[0].attempts, 1);
+  EXPECT_EQ(jobs[0].run_after, StartOfBusinessDay(kToday) + 2 * 3600);
 
   // The next day, once again exactly once.
   clock_->Advance(24 * 3600);
-  EXPECT_TRUE(keeper_a.Tick());
-  EXPECT_FALSE(keeper_b.Tick());
+  ASSERT_TRUE(sched_a.RunDue().ok());
+  ASSERT_TRUE(sched_b.RunDue().ok());
   auto second = b.LatestRun();
   ASSERT_TRUE(second.ok());
   EXPECT_GT(second->id, first->id);
   EXPECT_EQ(second->schedule_key, std::optional<std::string>(AddDays(kToday, 1)));
+  jobs = analytics_jobs();
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].status, "done");
+  EXPECT_EQ(jobs[0].attempts, 1);
   other->Close();
+}
+
+TEST_P(AnalyticsServiceTest, StartupJobRunsTheInitialRunOnce) {
+  ASSERT_NO_FATAL_FAILURE(Seed());
+  // 01:00: before the nightly slot, so only the start-up job can compute.
+  clock_ = std::make_unique<testing::FakeClock>(StartOfBusinessDay(kToday) + 1 * 3600);
+  AnalyticsService analytics(*store_, *clock_);
+  PipelineService pipeline(*store_, *clock_);
+  TaskService tasks(*store_, *clock_);
+  RelationshipServices rel(*store_, *clock_, tasks);
+  Scheduler sched(*store_, *clock_);
+  ServerJobOptions no_warmup;
+  no_warmup.analytics_warmup = std::chrono::seconds(0);
+  RegisterServerJobs(sched, analytics, pipeline, rel, no_warmup);
+  ASSERT_TRUE(EnqueueStartupJobs(sched, analytics, *clock_).ok());
+  ASSERT_TRUE(sched.RunDue().ok());
+  auto run = analytics.LatestRun();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->schedule_key, std::optional<std::string>(kInitialScheduleKey));
+  // A restart with a run in place queues nothing more.
+  clock_->Advance(60);
+  ASSERT_TRUE(EnqueueStartupJobs(sched, analytics, *clock_).ok());
+  JobQuery q;
+  q.kind = "analytics";
+  auto jobs = store_->Jobs().ListJobs(q);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->items.size(), 1u);
+  EXPECT_EQ(jobs->items[0].status, "done");
+  EXPECT_EQ(jobs->items[0].result, "{\"ran\":true,\"run_id\":" + std::to_string(run->id) + "}");
 }
 
 TEST_P(AnalyticsServiceTest, InitialRunOnlyWithOrdersAndNoRun) {

@@ -9,6 +9,7 @@
 #include "store/analytics_store.h"
 #include "store/sales_store.h"
 #include "store/store.h"
+#include "store/task_store.h"
 #include "test_db.h"
 
 namespace guanxi {
@@ -309,75 +310,6 @@ TEST_P(AnalyticsStoreTest, SettingsRoundTrip) {
   EXPECT_EQ(*analytics().Settings(), R"({"horizon":26})");
 }
 
-TEST_P(AnalyticsStoreTest, TasksCreateListComplete) {
-  const int64_t rep = User_("rep");
-  const int64_t other = User_("other");
-  const int64_t a = Customer_("A", rep);
-  const int64_t b = Customer_("B", other);
-  auto task = [&](int64_t customer, std::optional<int64_t> assignee, const std::string& due) {
-    Task t;
-    t.customer_id = customer;
-    t.assignee_user_id = assignee;
-    t.title = "跟进 " + due;
-    t.due_day = due;
-    t.origin = "churn_alert";
-    t.created_by = rep;
-    t.created_at = 3000;
-    return analytics().CreateTask(t, Audit("task", "create"));
-  };
-  auto t1 = task(a, rep, "2026-12-03");
-  ASSERT_TRUE(t1.ok()) << t1.status().ToString();
-  EXPECT_EQ(t1->version, 1);
-  EXPECT_EQ(t1->status, "open");
-  auto t2 = task(a, rep, "2026-12-01");
-  auto t3 = task(b, other, "2026-12-02");
-  auto t4 = task(a, rep, "2026-12-01");
-  ASSERT_TRUE(t2.ok() && t3.ok() && t4.ok());
-  EXPECT_EQ(task(777777, rep, "2026-12-01").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(task(a, 888888, "2026-12-01").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(task(a, rep, "2026-13-01").status().code(), StatusCode::kInvalidArgument);
-
-  // By due day then id, in pages of 2.
-  TaskQuery q;
-  q.assignee_user_id = rep;
-  q.limit = 2;
-  std::vector<int64_t> seen;
-  for (int page = 0; page < 5; ++page) {
-    auto p = analytics().ListTasks(q);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    for (const auto& t : p->items) seen.push_back(t.id);
-    if (!p->next) break;
-    q.after = *p->next;
-  }
-  EXPECT_EQ(seen, (std::vector<int64_t>{t2->id, t4->id, t1->id}));
-
-  TaskQuery scoped;
-  scoped.scope = {VisibilityScope::Kind::kOwner, other};
-  EXPECT_EQ(analytics().ListTasks(scoped)->items.size(), 1u);
-  TaskQuery by_customer;
-  by_customer.customer_id = b;
-  EXPECT_EQ(analytics().ListTasks(by_customer)->items.at(0).id, t3->id);
-
-  EXPECT_EQ(analytics().CompleteTask(t1->id, 2, 4000, Audit("task", "complete")).status().code(),
-            StatusCode::kConflict);
-  auto done = analytics().CompleteTask(t1->id, 1, 4000, Audit("task", "complete"));
-  ASSERT_TRUE(done.ok()) << done.status().ToString();
-  EXPECT_EQ(done->status, "done");
-  EXPECT_EQ(done->version, 2);
-  EXPECT_EQ(done->completed_at, 4000);
-  EXPECT_EQ(*analytics().GetTask(t1->id), *done);
-  EXPECT_EQ(analytics().CompleteTask(t1->id, 1, 4000, Audit("task", "complete")).status().code(),
-            StatusCode::kConflict);
-  EXPECT_EQ(analytics().CompleteTask(99999, 1, 4000, Audit("task", "complete")).status().code(),
-            StatusCode::kNotFound);
-  TaskQuery open;
-  open.status = "open";
-  EXPECT_EQ(analytics().ListTasks(open)->items.size(), 3u);
-  open.status = "done";
-  EXPECT_EQ(analytics().ListTasks(open)->items.size(), 1u);
-  EXPECT_EQ(store_->ListAudit({"task", t1->id, "", 10})->items.size(), 2u);
-}
-
 TEST_P(AnalyticsStoreTest, PerCustomerListsRespectScopeAndOrder) {
   const int64_t rep = User_("rep");
   const int64_t other = User_("other");
@@ -405,7 +337,7 @@ TEST_P(AnalyticsStoreTest, PerCustomerListsRespectScopeAndOrder) {
   t.customer_id = a;
   t.title = "call";
   t.due_day = "2026-12-01";
-  auto task = analytics().CreateTask(t, Audit("task", "create"));
+  auto task = store_->Tasks().CreateTask(t, Audit("task", "create"));
   ASSERT_TRUE(task.ok());
 
   MetricListQuery all;
@@ -566,7 +498,7 @@ TEST_P(AnalyticsStoreTest, CopyCarriesAnalyticsTables) {
   t.customer_id = a;
   t.title = "call";
   t.due_day = "2026-12-01";
-  ASSERT_TRUE(analytics().CreateTask(t, Audit("task", "create")).ok());
+  ASSERT_TRUE(store_->Tasks().CreateTask(t, Audit("task", "create")).ok());
 
   auto check = [&](Store& copy) {
     CustomerMetric expected = Metric(a);
@@ -577,7 +509,7 @@ TEST_P(AnalyticsStoreTest, CopyCarriesAnalyticsTables) {
     EXPECT_EQ(copy.GetCustomer(a)->purchase_potential, 777);
     EXPECT_EQ((*copy.Analytics().LatestRun())->report, R"({"x":1})");
     EXPECT_EQ(*copy.Analytics().Settings(), R"({"k":5})");
-    EXPECT_EQ(copy.Analytics().ListTasks({})->items.size(), 1u);
+    EXPECT_EQ(copy.Tasks().ListTasks({})->items.size(), 1u);
     // The schedule key stays taken; ids continue after the copied ones.
     auto again = copy.Analytics().StartRun(run, AuditEntry{});
     ASSERT_TRUE(again.ok());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/customer.h"
+#include "domain/interaction.h"
 #include "domain/phone.h"
 #include "domain/sales.h"
 
@@ -572,6 +573,108 @@ TEST(DemoSales, OrderCsvRowsFollowTheImportFormat) {
             "DEMO-00000001,DEMO-00000001-001,2026-12-01T00:00:00Z,834.05,GX-TNR-01,1,459.05,wechat,paid\n");
   EXPECT_EQ(DemoOrderCsvHeader(),
             "customer_external_id,order_id,ordered_at,amount,product_code,quantity,unit_price,channel,status\n");
+}
+
+// ---- relationship work ----
+
+// 2026-11-23 10:00 Asia/Shanghai.
+constexpr UnixSeconds kRelNow = 1795399200;
+
+std::string DescribeInteractions(const std::vector<Interaction>& v) {
+  std::string s;
+  for (const Interaction& i : v) {
+    s += i.channel + "/" + i.direction + "/" + std::to_string(i.at) + "/" + i.subject + "/" + i.outcome + "/" +
+         (i.duration_minutes ? std::to_string(*i.duration_minutes) : "-") + ";";
+  }
+  return s;
+}
+
+TEST(DemoRelationship, InteractionsAreDeterministicValidAndNeverInTheFuture) {
+  DemoDataGenerator gen, other(7);
+  std::map<std::string, int> channels;
+  int64_t total = 0, buyers = 0, buyer_total = 0, non_buyers = 0, non_buyer_total = 0;
+  for (int64_t i = 0; i < 2000; ++i) {
+    const UnixSeconds created = gen.CreatedAt(i, kRelNow);
+    const int64_t purchases = i % 3 == 0 ? 0 : i % 7;
+    const auto a = gen.Interactions(i, created, kRelNow, purchases);
+    const auto b = gen.Interactions(i, created, kRelNow, purchases);
+    ASSERT_EQ(DescribeInteractions(a), DescribeInteractions(b)) << i;
+    ASSERT_LE(a.size(), 12u);
+    (purchases > 0 ? buyers : non_buyers) += 1;
+    (purchases > 0 ? buyer_total : non_buyer_total) += static_cast<int64_t>(a.size());
+    UnixSeconds last = 0;
+    for (Interaction x : a) {
+      EXPECT_LE(x.at, kRelNow);
+      EXPECT_GE(x.at, created);
+      EXPECT_GE(x.at, last);  // oldest first
+      last = x.at;
+      EXPECT_EQ(x.created_at, x.at);
+      EXPECT_FALSE(x.subject.empty());
+      x.customer_id = 1;
+      x.user_id = 2;
+      const Interaction before = x;
+      ASSERT_TRUE(ValidateInteraction(x, kRelNow).ok()) << x.subject;
+      EXPECT_EQ(x, before);  // nothing to trim
+      channels[x.channel]++;
+      ++total;
+    }
+  }
+  EXPECT_NE(DescribeInteractions(gen.Interactions(5, gen.CreatedAt(5, kRelNow), kRelNow, 4)),
+            DescribeInteractions(other.Interactions(5, gen.CreatedAt(5, kRelNow), kRelNow, 4)));
+  // Buyers are contacted more; phone leads, then WeChat; every channel appears.
+  EXPECT_GT(buyer_total * non_buyers, 2 * non_buyer_total * buyers);
+  EXPECT_GT(channels["phone"], channels["wechat"]);
+  EXPECT_GT(channels["wechat"], channels["email"]);
+  EXPECT_EQ(channels.size(), 8u);
+  EXPECT_GT(total, 5000);
+  // A customer created just now has nothing in the future either.
+  for (const Interaction& x : gen.Interactions(3, kRelNow, kRelNow, 5)) EXPECT_EQ(x.at, kRelNow);
+}
+
+TEST(DemoRelationship, TasksAreDueRelativeToNow) {
+  DemoDataGenerator gen;
+  const std::string today = BusinessDay(kRelNow);
+  int overdue = 0, due_today = 0, upcoming = 0, done = 0;
+  for (int64_t i = 0; i < 3000; ++i) {
+    const UnixSeconds created = gen.CreatedAt(i, kRelNow);
+    const auto tasks = gen.Tasks(i, created, kRelNow);
+    ASSERT_EQ(tasks, gen.Tasks(i, created, kRelNow)) << i;
+    int open = 0;
+    for (const Task& t : tasks) {
+      EXPECT_EQ(t.origin, "manual");
+      EXPECT_FALSE(t.dedupe_key);
+      EXPECT_FALSE(t.title.empty());
+      EXPECT_GE(t.created_at, created);
+      EXPECT_LE(t.created_at, kRelNow);
+      EXPECT_LE(t.updated_at, kRelNow);
+      if (t.status == "open") {
+        ++open;
+        EXPECT_EQ(t.kind, "follow_up");
+        EXPECT_FALSE(t.completed_at);
+        const int days = DaysBetween(today, t.due_day);
+        EXPECT_GE(days, -14) << t.due_day;
+        EXPECT_LE(days, 21) << t.due_day;
+        (days < 0 ? overdue : days == 0 ? due_today : upcoming) += 1;
+      } else {
+        ASSERT_EQ(t.status, "done");
+        ++done;
+        ASSERT_TRUE(t.completed_at);
+        EXPECT_GE(*t.completed_at, t.created_at);
+        EXPECT_LE(*t.completed_at, kRelNow);
+        EXPECT_LT(t.due_day, today);
+        EXPECT_FALSE(t.completion_note.empty());
+      }
+    }
+    EXPECT_LE(open, 1);
+  }
+  // About a third of the customers have an open follow-up: 30 % overdue, 20 %
+  // today, 50 % ahead.
+  const int open_total = overdue + due_today + upcoming;
+  EXPECT_GT(open_total, 3000 * 30 / 100);
+  EXPECT_LT(open_total, 3000 * 40 / 100);
+  EXPECT_NEAR(overdue, open_total * 0.30, open_total * 0.06);
+  EXPECT_NEAR(due_today, open_total * 0.20, open_total * 0.06);
+  EXPECT_GT(done, 1500);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ import { useI18n } from './i18n';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { LoginPage } from './pages/LoginPage';
 import { ReceivablesNavLink } from './sales/OverdueBadge';
+import { MyDayNavLink } from './tasks/MyDayNavLink';
 
 const CustomerListPage = lazy(() => import('./pages/CustomerListPage'));
 const CustomerDetailPage = lazy(() => import('./pages/CustomerDetailPage'));
@@ -25,6 +26,11 @@ const ReceivablesPage = lazy(() => import('./pages/ReceivablesPage'));
 const StageSettingsPage = lazy(() => import('./pages/StageSettingsPage'));
 const PlaybookPage = lazy(() => import('./pages/PlaybookPage'));
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
+const PoolPage = lazy(() => import('./relationship/PoolPage'));
+const DuplicatesPage = lazy(() => import('./relationship/DuplicatesPage'));
+const VisitPlansPage = lazy(() => import('./relationship/VisitPlansPage'));
+const JourneysPage = lazy(() => import('./relationship/JourneysPage'));
+const MyDayPage = lazy(() => import('./tasks/MyDayPage'));
 
 // Colours chosen for WCAG AA contrast on white (antd's defaults for links,
 // secondary text and danger are below 4.5:1).
@@ -55,6 +61,7 @@ export function App() {
             <Route path="/" element={<Navigate to="/customers" replace />} />
             <Route path="/customers" element={<Lazy><CustomerListPage /></Lazy>} />
             <Route path="/customers/:id" element={<Lazy><CustomerDetailPage /></Lazy>} />
+            <Route path="/my-day" element={<Lazy><MyDayPage /></Lazy>} />
             <Route path="/admin" element={<Lazy><AdminPage /></Lazy>} />
             <Route path="/pipeline" element={<Lazy><PipelinePage /></Lazy>} />
             <Route path="/opportunities/:id" element={<Lazy><OpportunityPage /></Lazy>} />
@@ -64,8 +71,12 @@ export function App() {
             <Route path="/products" element={<Lazy><ProductsPage /></Lazy>} />
             <Route path="/receivables" element={<Lazy><ReceivablesPage /></Lazy>} />
             <Route path="/settings/stages" element={<Lazy><StageSettingsPage /></Lazy>} />
+            <Route path="/settings/visit-plans" element={<Lazy><VisitPlansPage /></Lazy>} />
+            <Route path="/settings/journeys" element={<Lazy><JourneysPage /></Lazy>} />
             <Route path="/playbook" element={<Lazy><PlaybookPage /></Lazy>} />
             <Route path="/analytics" element={<Lazy><AnalyticsPage /></Lazy>} />
+            <Route path="/pool" element={<Lazy><PoolPage /></Lazy>} />
+            <Route path="/duplicates" element={<Lazy><DuplicatesPage /></Lazy>} />
             <Route path="/account" element={<Lazy><AccountPage /></Lazy>} />
             <Route path="*" element={<NotFound />} />
           </Route>
@@ -125,11 +136,15 @@ function AppLayout() {
   const user = useUser();
   const location = useLocation();
   const navigate = useNavigate();
-  const first = location.pathname.split('/')[1] || 'customers';
-  const section = '/' + (first === 'opportunities' ? 'pipeline' : first);
+  const [first, second] = location.pathname.split('/').slice(1);
+  // Settings pages share /settings/: each is its own menu entry (stages keep the key '/settings').
+  const settingsKey = second === 'visit-plans' || second === 'journeys' ? `/settings/${second}` : '/settings';
+  const section =
+    first === 'settings' ? settingsKey : '/' + (first === 'opportunities' ? 'pipeline' : first || 'customers');
 
   const items = [
     { key: '/customers', label: <Link to="/customers">{t('nav.customers')}</Link> },
+    { key: '/my-day', label: <MyDayNavLink /> },
     { key: '/pipeline', label: <Link to="/pipeline">{t('nav.pipeline')}</Link> },
     { key: '/sales', label: <Link to="/sales">{t('nav.sales')}</Link> },
     { key: '/orders', label: <Link to="/orders">{t('nav.orders')}</Link> },
@@ -139,10 +154,18 @@ function AppLayout() {
       key: 'sales-setup',
       label: t('nav.salesSetup'),
       children: [
+        // The public pool: a top-level entry would push the admin's English menu onto two lines at 1366 px.
+        { key: '/pool', label: <Link to="/pool">{t('nav.pool')}</Link> },
         { key: '/products', label: <Link to="/products">{t('nav.products')}</Link> },
         { key: '/playbook', label: <Link to="/playbook">{t('nav.playbook')}</Link> },
         ...(user.role === 'admin' || user.role === 'manager' ? [{ key: '/targets', label: <Link to="/targets">{t('nav.targets')}</Link> }] : []),
         ...(user.role === 'admin' ? [{ key: '/settings', label: <Link to="/settings/stages">{t('nav.stages')}</Link> }] : []),
+        ...(user.role === 'admin' || user.role === 'manager'
+          ? [{ key: '/settings/visit-plans', label: <Link to="/settings/visit-plans">{t('nav.visitPlans')}</Link> }]
+          : []),
+        ...(user.role === 'admin' || user.role === 'manager'
+          ? [{ key: '/settings/journeys', label: <Link to="/settings/journeys">{t('nav.journeys')}</Link> }]
+          : []),
       ],
     },
     ...(user.role === 'admin' ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),

@@ -59,14 +59,6 @@ std::string ArrayOf(const std::vector<int64_t>& ids) {
   return out + "}";
 }
 
-Result<Task> SelectTask(Connection& db, int64_t id, bool for_update) {
-  GX_ASSIGN_OR_RETURN(auto r, db.Query(std::string("SELECT ") + kTaskColumns + " FROM task t WHERE t.id = $1" +
-                                           (for_update ? " FOR UPDATE" : ""),
-                                       Params().Add(id)));
-  if (r.rows() == 0) return Status::NotFound("task " + std::to_string(id) + " not found");
-  return ReadTask(r.row(0));
-}
-
 Result<std::string> SelectSettings(Connection& db) {
   GX_ASSIGN_OR_RETURN(auto r, db.Query("SELECT key, value FROM analytics_setting ORDER BY key COLLATE \"C\""));
   std::vector<std::pair<std::string, std::string>> members;
@@ -274,73 +266,6 @@ class PgAnalyticsStore final : public AnalyticsStore {
       audit.after = SettingsObject(members);
       return pg_sales::InsertAudit(db, audit);
     });
-  }
-
-  Result<Task> CreateTask(Task t, AuditEntry audit) override {
-    t.status = "open";
-    t.completed_at.reset();
-    GX_RETURN_IF_ERROR(CheckTask(t));
-    GX_RETURN_IF_ERROR(Tx([&](Connection& db) -> Status {
-      GX_ASSIGN_OR_RETURN(auto c, db.Query("SELECT 1 FROM customer WHERE id = $1 FOR KEY SHARE",
-                                           Params().Add(t.customer_id)));
-      if (c.rows() == 0) return Status::InvalidField("customer_id", "no such customer");
-      if (t.assignee_user_id) {
-        GX_ASSIGN_OR_RETURN(auto u, db.Query("SELECT 1 FROM app_user WHERE id = $1 FOR KEY SHARE",
-                                             Params().Add(*t.assignee_user_id)));
-        if (u.rows() == 0) return Status::InvalidField("assignee", "no such user");
-      }
-      GX_ASSIGN_OR_RETURN(auto r, db.Query(
-          "INSERT INTO task(version, customer_id, assignee_user_id, title, due_day, status, origin, "
-          "created_by, created_at, updated_at, completed_at) VALUES (1, $1, $2, $3, $4, 'open', $5, $6, $7, $7, NULL) "
-          "RETURNING id",
-          Params().Add(t.customer_id).Add(t.assignee_user_id).Add(t.title).Add(t.due_day).Add(t.origin)
-              .Add(t.created_by).Add(t.created_at)));
-      t.id = r.row(0).Int(0);
-      t.version = 1;
-      audit.entity_id = t.id;
-      audit.after = TaskToJson(t);
-      return pg_sales::InsertAudit(db, audit);
-    }));
-    return t;
-  }
-
-  Result<Task> GetTask(int64_t id) override {
-    GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    return SelectTask(*db, id, false);
-  }
-
-  Result<Page<Task>> ListTasks(const TaskQuery& q) override {
-    GX_ASSIGN_OR_RETURN(MetricListSql plan, PlanTaskList(q));
-    GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), ToParams(plan.args)));
-    Page<Task> page;
-    for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadTask(r.row(i)));
-    FinishTaskPage(page, q.limit);
-    return page;
-  }
-
-  Result<Task> CompleteTask(int64_t id, int64_t expected_version, UnixSeconds at, AuditEntry audit) override {
-    Task done;
-    GX_RETURN_IF_ERROR(Tx([&](Connection& db) -> Status {
-      GX_ASSIGN_OR_RETURN(Task old, SelectTask(db, id, true));
-      if (old.version != expected_version) {
-        return Status::Conflict("task " + std::to_string(id) + " is at version " + std::to_string(old.version) +
-                                ", not " + std::to_string(expected_version));
-      }
-      done = old;
-      if (old.status == "done") return Status::Ok();
-      GX_RETURN_IF_ERROR(db.Query("UPDATE task SET version = version + 1, status = 'done', completed_at = $1, updated_at = $1 "
-                                  "WHERE id = $2",
-                                  Params().Add(at).Add(id)).status());
-      done.version = old.version + 1;
-      done.status = "done";
-      done.completed_at = at;
-      audit.entity_id = id;
-      audit.before = TaskToJson(old);
-      audit.after = TaskToJson(done);
-      return pg_sales::InsertAudit(db, audit);
-    }));
-    return done;
   }
 
  private:

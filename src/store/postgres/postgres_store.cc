@@ -22,6 +22,14 @@
 #include "store/list_query.h"
 #include "store/portable.h"
 #include "store/postgres/analytics_store.h"
+#include "store/postgres/interaction_store.h"
+#include "store/postgres/ownership_store.h"
+#include "store/postgres/lifecycle_store.h"
+#include "store/postgres/task_store.h"
+#include "store/postgres/journey_store.h"
+#include "store/postgres/dedup_store.h"
+#include "store/postgres/plan_store.h"
+#include "store/postgres/job_store.h"
 #include "store/postgres/bulk_load.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
@@ -218,6 +226,14 @@ class PostgresStore final : public Store {
     if (listener_) listen_thread_ = std::thread([this] { ListenLoop(); });
     sales_ = NewPostgresSalesStore(*pool_);
     analytics_ = NewPostgresAnalyticsStore(*pool_);
+    interactions_ = NewPostgresInteractionStore(*pool_);
+    tasks_ = NewPostgresTaskStore(*pool_);
+    plans_ = NewPostgresPlanStore(*pool_);
+    ownership_ = NewPostgresOwnershipStore(*pool_);
+    lifecycle_ = NewPostgresLifecycleStore(*pool_);
+    jobs_ = NewPostgresJobStore(*pool_);
+    journeys_ = NewPostgresJourneyStore(*pool_);
+    dedup_ = NewPostgresDedupStore(*pool_);
   }
   ~PostgresStore() override { Close(); }
 
@@ -288,6 +304,14 @@ class PostgresStore final : public Store {
       c.version = old.version + 1;
       c.created_at = old.created_at;
       if (c.tags != old.tags) GX_RETURN_IF_ERROR(WriteTags(db, c.id, c.tags, true));
+      if (old.owner_user_id != c.owner_user_id) {
+        // An owner changed by editing the customer is part of the owner history too.
+        GX_RETURN_IF_ERROR(db.Query("INSERT INTO owner_history(customer_id, at, from_user_id, to_user_id, reason, "
+                                    "user_id) VALUES ($1, $2, $3, $4, 'edit', $5)",
+                                    Params().Add(c.id).Add(c.updated_at).Add(old.owner_user_id)
+                                        .Add(c.owner_user_id).Add(audit.user_id))
+                               .status());
+      }
       audit.entity_id = c.id;
       audit.before = CustomerToJson(old);
       audit.after = CustomerToJson(c);
@@ -728,6 +752,14 @@ class PostgresStore final : public Store {
 
   SalesStore& Sales() override { return *sales_; }
   AnalyticsStore& Analytics() override { return *analytics_; }
+  InteractionStore& Interactions() override { return *interactions_; }
+  TaskStore& Tasks() override { return *tasks_; }
+  PlanStore& Plans() override { return *plans_; }
+  OwnershipStore& Ownership() override { return *ownership_; }
+  LifecycleStore& Lifecycle() override { return *lifecycle_; }
+  JobStore& Jobs() override { return *jobs_; }
+  JourneyStore& Journeys() override { return *journeys_; }
+  DedupStore& Dedup() override { return *dedup_; }
 
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
@@ -1153,6 +1185,14 @@ class PostgresStore final : public Store {
   std::unique_ptr<Pool> pool_;
   std::unique_ptr<SalesStore> sales_;
   std::unique_ptr<AnalyticsStore> analytics_;
+  std::unique_ptr<InteractionStore> interactions_;
+  std::unique_ptr<TaskStore> tasks_;
+  std::unique_ptr<PlanStore> plans_;
+  std::unique_ptr<OwnershipStore> ownership_;
+  std::unique_ptr<LifecycleStore> lifecycle_;
+  std::unique_ptr<JobStore> jobs_;
+  std::unique_ptr<JourneyStore> journeys_;
+  std::unique_ptr<DedupStore> dedup_;
   std::unique_ptr<Connection> listener_;
   std::thread listen_thread_;
   std::atomic<bool> stop_listening_{false};

@@ -47,20 +47,6 @@ std::string IdArray(const std::vector<int64_t>& ids, size_t from, size_t to) {
   return out + "]";
 }
 
-Result<Task> SelectTask(Connection& db, int64_t id) {
-  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kTaskColumns + " FROM task t WHERE t.id = ?"));
-  st.Bind(id);
-  GX_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("task " + std::to_string(id) + " not found");
-  return ReadTask(st);
-}
-
-Result<bool> RowExists(Connection& db, const char* sql, int64_t id) {
-  GX_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(id);
-  return st.Step();
-}
-
 Result<std::string> SelectSettings(Connection& db) {
   GX_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT key, value FROM analytics_setting ORDER BY key"));
   std::vector<std::pair<std::string, std::string>> members;
@@ -295,78 +281,6 @@ class SqliteAnalyticsStore final : public AnalyticsStore {
       audit.after = SettingsObject(members);
       return InsertAudit(db, audit);
     });
-  }
-
-  Result<Task> CreateTask(Task t, AuditEntry audit) override {
-    t.status = "open";
-    t.completed_at.reset();
-    GX_RETURN_IF_ERROR(CheckTask(t));
-    GX_RETURN_IF_ERROR(writer_.Run([&](Connection& db) -> Status {
-      GX_ASSIGN_OR_RETURN(bool customer, RowExists(db, "SELECT 1 FROM customer WHERE id = ?", t.customer_id));
-      if (!customer) return Status::InvalidField("customer_id", "no such customer");
-      if (t.assignee_user_id) {
-        GX_ASSIGN_OR_RETURN(bool user, RowExists(db, "SELECT 1 FROM app_user WHERE id = ?", *t.assignee_user_id));
-        if (!user) return Status::InvalidField("assignee", "no such user");
-      }
-      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-          "INSERT INTO task(version, customer_id, assignee_user_id, title, due_day, status, origin, "
-          "created_by, created_at, updated_at, completed_at) VALUES (1, ?, ?, ?, ?, 'open', ?, ?, ?, ?, NULL)"));
-      st.Bind(t.customer_id).Bind(t.assignee_user_id).Bind(t.title).Bind(t.due_day).Bind(t.origin)
-          .Bind(t.created_by).Bind(t.created_at).Bind(t.created_at);
-      GX_RETURN_IF_ERROR(st.Run());
-      t.id = db.LastInsertRowId();
-      t.version = 1;
-      audit.entity_id = t.id;
-      audit.after = TaskToJson(t);
-      return InsertAudit(db, audit);
-    }));
-    return t;
-  }
-
-  Result<Task> GetTask(int64_t id) override {
-    GX_ASSIGN_OR_RETURN(auto db, Reader());
-    return SelectTask(*db, id);
-  }
-
-  Result<Page<Task>> ListTasks(const TaskQuery& q) override {
-    GX_ASSIGN_OR_RETURN(MetricListSql plan, PlanTaskList(q));
-    GX_ASSIGN_OR_RETURN(auto db, Reader());
-    GX_ASSIGN_OR_RETURN(auto st, db->Prepare(plan.sql));
-    BindAll(st, plan.args);
-    Page<Task> page;
-    for (;;) {
-      GX_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      page.items.push_back(ReadTask(st));
-    }
-    FinishTaskPage(page, q.limit);
-    return page;
-  }
-
-  Result<Task> CompleteTask(int64_t id, int64_t expected_version, UnixSeconds at, AuditEntry audit) override {
-    Task done;
-    GX_RETURN_IF_ERROR(writer_.Run([&](Connection& db) -> Status {
-      GX_ASSIGN_OR_RETURN(Task old, SelectTask(db, id));
-      if (old.version != expected_version) {
-        return Status::Conflict("task " + std::to_string(id) + " is at version " + std::to_string(old.version) +
-                                ", not " + std::to_string(expected_version));
-      }
-      done = old;
-      if (old.status == "done") return Status::Ok();
-      GX_ASSIGN_OR_RETURN(auto st, db.Prepare(
-          "UPDATE task SET version = version + 1, status = 'done', completed_at = ?, updated_at = ? WHERE id = ? AND version = ?"));
-      st.Bind(at).Bind(at).Bind(id).Bind(expected_version);
-      GX_RETURN_IF_ERROR(st.Run());
-      if (db.Changes() != 1) return Status::Conflict("task changed concurrently");
-      done.version = old.version + 1;
-      done.status = "done";
-      done.completed_at = at;
-      audit.entity_id = id;
-      audit.before = TaskToJson(old);
-      audit.after = TaskToJson(done);
-      return InsertAudit(db, audit);
-    }));
-    return done;
   }
 
  private:

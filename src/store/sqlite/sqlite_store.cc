@@ -27,6 +27,14 @@
 #include "store/rows.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/analytics_store.h"
+#include "store/sqlite/interaction_store.h"
+#include "store/sqlite/ownership_store.h"
+#include "store/sqlite/lifecycle_store.h"
+#include "store/sqlite/task_store.h"
+#include "store/sqlite/journey_store.h"
+#include "store/sqlite/dedup_store.h"
+#include "store/sqlite/plan_store.h"
+#include "store/sqlite/job_store.h"
 #include "store/sqlite/sales_internal.h"
 #include "store/sqlite/sales_store.h"
 #include "store/sqlite/store_internal.h"
@@ -154,6 +162,14 @@ class SqliteStore final : public Store {
     checkpointer_ = std::thread([this] { CheckpointLoop(); });
     sales_ = NewSqliteSalesStore(*writer_, readers_);
     analytics_ = NewSqliteAnalyticsStore(*writer_, readers_);
+    interactions_ = NewSqliteInteractionStore(*writer_, readers_);
+    tasks_ = NewSqliteTaskStore(*writer_, readers_);
+    plans_ = NewSqlitePlanStore(*writer_, readers_);
+    ownership_ = NewSqliteOwnershipStore(*writer_, readers_);
+    lifecycle_ = NewSqliteLifecycleStore(*writer_, readers_);
+    jobs_ = NewSqliteJobStore(*writer_, readers_);
+    journeys_ = NewSqliteJourneyStore(*writer_, readers_);
+    dedup_ = NewSqliteDedupStore(*writer_, readers_);
   }
   ~SqliteStore() override { Close(); }
 
@@ -219,6 +235,14 @@ class SqliteStore final : public Store {
       audit.before = CustomerToJson(old);
       audit.after = CustomerToJson(c);
       GX_RETURN_IF_ERROR(InsertAudit(db, audit));
+      if (old.owner_user_id != c.owner_user_id) {
+        // An owner changed by editing the customer is part of the owner history too.
+        GX_ASSIGN_OR_RETURN(auto h, db.Prepare(
+            "INSERT INTO owner_history(customer_id, at, from_user_id, to_user_id, reason, user_id) "
+            "VALUES (?, ?, ?, ?, 'edit', ?)"));
+        h.Bind(c.id).Bind(c.updated_at).Bind(old.owner_user_id).Bind(c.owner_user_id).Bind(audit.user_id);
+        GX_RETURN_IF_ERROR(h.Run());
+      }
       if (old_search_text == keys.search_text) return Status::Ok();
       writer_->DeferToBatchEnd([id = c.id, before = std::move(old_search_text),
                                 after = keys.search_text](Connection& db) {
@@ -730,6 +754,14 @@ class SqliteStore final : public Store {
 
   SalesStore& Sales() override { return *sales_; }
   AnalyticsStore& Analytics() override { return *analytics_; }
+  InteractionStore& Interactions() override { return *interactions_; }
+  TaskStore& Tasks() override { return *tasks_; }
+  PlanStore& Plans() override { return *plans_; }
+  OwnershipStore& Ownership() override { return *ownership_; }
+  LifecycleStore& Lifecycle() override { return *lifecycle_; }
+  JobStore& Jobs() override { return *jobs_; }
+  JourneyStore& Journeys() override { return *journeys_; }
+  DedupStore& Dedup() override { return *dedup_; }
 
   void OnChange(std::function<void(const std::string&, int64_t)> fn) override {
     std::lock_guard<std::mutex> lock(listeners_mu_);
@@ -941,6 +973,14 @@ class SqliteStore final : public Store {
   ReaderPool readers_;
   std::unique_ptr<SalesStore> sales_;
   std::unique_ptr<AnalyticsStore> analytics_;
+  std::unique_ptr<InteractionStore> interactions_;
+  std::unique_ptr<TaskStore> tasks_;
+  std::unique_ptr<PlanStore> plans_;
+  std::unique_ptr<OwnershipStore> ownership_;
+  std::unique_ptr<LifecycleStore> lifecycle_;
+  std::unique_ptr<JobStore> jobs_;
+  std::unique_ptr<JourneyStore> journeys_;
+  std::unique_ptr<DedupStore> dedup_;
   std::atomic<int64_t> writes_{0};
   std::mutex close_mu_;
   std::condition_variable close_cv_;

@@ -2,6 +2,14 @@
 // `zh` is the source of truth; `en` must have exactly the same keys (the type says so).
 // Placeholders are written {name} and filled by t(key, { name }).
 import { analyticsEn, analyticsZh } from './analyticsDict';
+import { jobsEn, jobsZh } from './jobsDict';
+import { ownershipEn, ownershipZh } from './ownershipDict';
+import { plansEn, plansZh } from './plansDict';
+import { dedupEn, dedupZh } from './dedupDict';
+import { lifecycleEn, lifecycleZh } from './lifecycleDict';
+import { journeysEn, journeysZh } from './journeysDict';
+import { interactionsEn, interactionsZh } from './interactionsDict';
+import { tasksEn, tasksZh } from './tasksDict';
 import { salesEn, salesZh } from './salesDict';
 
 export const zh = {
@@ -309,6 +317,14 @@ export const zh = {
   'enum.entity.token': 'API 令牌',
   ...salesZh,
   ...analyticsZh,
+  ...jobsZh,
+  ...ownershipZh,
+  ...plansZh,
+  ...dedupZh,
+  ...lifecycleZh,
+  ...journeysZh,
+  ...interactionsZh,
+  ...tasksZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -607,4 +623,12 @@ export const en: Dictionary = {
   'enum.entity.token': 'API token',
   ...salesEn,
   ...analyticsEn,
+  ...jobsEn,
+  ...ownershipEn,
+  ...plansEn,
+  ...dedupEn,
+  ...lifecycleEn,
+  ...journeysEn,
+  ...interactionsEn,
+  ...tasksEn,
 };

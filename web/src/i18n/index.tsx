@@ -28,7 +28,9 @@ export type Vocabulary =
   | 'payment_method'
   | 'order_status'
   | 'channel'
-  | 'scope';
+  | 'scope'
+  | 'jobKind'
+  | 'jobStatus';
 
 export type Vars = Record<string, string | number>;
 

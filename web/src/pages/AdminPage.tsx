@@ -1,4 +1,4 @@
-// Administration (admins only): users, teams and the audit log.
+// Administration (admins only): users, teams, the audit log and background jobs.
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Popconfirm, Result, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -11,6 +11,7 @@ import { useRefData } from '../data';
 import { applyFieldErrors, errorMessage } from '../errors';
 import { useI18n } from '../i18n';
 import type { AuditEntry, Page, ProblemFieldError, Role, Team, User } from '../types';
+import JobsTab from './JobsTab';
 
 export default function AdminPage() {
   const { t } = useI18n();
@@ -45,6 +46,7 @@ function AdminTabs() {
           { key: 'users', label: t('admin.users'), children: <UsersTab teams={teams} /> },
           { key: 'teams', label: t('admin.teams'), children: <TeamsTab teams={teams} /> },
           { key: 'audit', label: t('admin.audit'), children: <AuditTab /> },
+          { key: 'jobs', label: t('jobs.tab'), children: <JobsTab /> },
         ]}
       />
     </>

@@ -14,6 +14,12 @@ import { CustomerSalesCards } from '../sales/CustomerSalesCards';
 import { useI18n } from '../i18n';
 import { formatFen } from '../money';
 import type { Customer } from '../types';
+import { TransferButton } from '../relationship/TransferButton';
+import { DuplicatesHint } from '../relationship/DuplicatesHint';
+import { LifecycleCard } from '../relationship/LifecycleCard';
+import { CustomerJourneysCard } from '../relationship/CustomerJourneysCard';
+import { TimelineCard } from '../relationship/TimelineCard';
+import { CustomerTasksCard } from '../relationship/CustomerTasksCard';
 
 export default function CustomerDetailPage() {
   const { id } = useParams();
@@ -124,6 +130,7 @@ export default function CustomerDetailPage() {
             <Button onClick={archiveOrRestore} loading={busy} data-testid="archive-customer">
               {c.archived ? t('detail.restore') : t('detail.archive')}
             </Button>
+            <TransferButton customer={c} onDone={() => void load()} />
             {canDeleteCustomers(user.role) && (
               <Popconfirm
                 title={t('detail.deleteConfirm')}
@@ -142,6 +149,7 @@ export default function CustomerDetailPage() {
       </Space>
 
       {c.archived && <Alert type="warning" showIcon message={t('detail.archivedBanner')} style={{ marginBottom: 16 }} />}
+      {!c.archived && <DuplicatesHint customerId={c.id} />}
       {actionError && <Alert type="error" showIcon role="alert" message={actionError} style={{ marginBottom: 16 }} closable onClose={() => setActionError(null)} />}
 
       <Card title={<Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>{t('detail.profile')}</Typography.Title>} style={{ marginBottom: 16 }}>
@@ -207,6 +215,10 @@ export default function CustomerDetailPage() {
       </Card>
 
       <MetricsCard customerId={c.id} />
+      <LifecycleCard customerId={c.id} version={c.version} writable={writable && !c.archived} onChanged={() => void load()} />
+      <CustomerJourneysCard customerId={c.id} writable={writable && !c.archived} />
+      <CustomerTasksCard customerId={c.id} writable={writable && !c.archived} />
+      <TimelineCard customerId={c.id} archived={c.archived} />
       <ContactsCard customerId={c.id} writable={writable} />
       <CustomerSalesCards customerId={c.id} customerName={c.name} writable={writable && !c.archived} />
 

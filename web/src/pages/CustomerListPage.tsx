@@ -192,11 +192,14 @@ export default function CustomerListPage() {
         <Typography.Title level={1} className="gx-page-title" style={{ fontSize: 24, margin: 0 }}>
           {t('list.title')}
         </Typography.Title>
-        {canWriteCustomers(user.role) && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-customer">
-            {t('list.new')}
-          </Button>
-        )}
+        <Space>
+          <Link to="/duplicates" data-testid="duplicates-link">{t('dedup.link')}</Link>
+          {canWriteCustomers(user.role) && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-customer">
+              {t('list.new')}
+            </Button>
+          )}
+        </Space>
       </Space>
 
       <section aria-label={t('list.filters')} className="gx-filters" style={{ marginBottom: 16 }}>

@@ -48,6 +48,8 @@ CREATE TABLE interaction (
 );
 CREATE INDEX interaction_customer ON interaction(customer_id, at, id);
 CREATE INDEX interaction_user ON interaction(user_id, at, id);
+-- Lists of every interaction (admin, analysts) page newest first.
+CREATE INDEX interaction_at ON interaction(at, id);
 
 -- Tasks gain kinds, priorities, a due time, richer origins, a completion note
 -- and a dedupe key (the scheduler creates each generated task exactly once).
@@ -85,6 +87,8 @@ CREATE INDEX task_assignee ON task(assignee_user_id, status, due_day, id);
 CREATE INDEX task_customer ON task(customer_id, status, id);
 CREATE INDEX task_customer_time ON task(customer_id, created_at, id);
 CREATE INDEX task_open_kind ON task(kind, status, customer_id) WHERE status = 'open';
+-- The customer timeline shows each finished task at its completion time.
+CREATE INDEX task_customer_finished ON task(customer_id, completed_at, id) WHERE completed_at IS NOT NULL;
 
 -- Return-visit plans: the first enabled plan (lowest position) whose class
 -- matches a customer keeps one open return_visit task for them.
@@ -115,6 +119,10 @@ CREATE TABLE event_rule (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+
+-- The event_rules job reads the orders refunded in a recent window every ten
+-- minutes: a small partial index instead of a scan of every order.
+CREATE INDEX sales_order_refunded ON sales_order(updated_at, id) WHERE status = 'refunded';
 
 -- Care journeys: timed touches after a trigger.
 CREATE TABLE journey (
@@ -150,6 +158,8 @@ CREATE TABLE journey_enrollment (
 );
 CREATE INDEX journey_enrollment_active ON journey_enrollment(status, journey_id, id);
 CREATE INDEX journey_enrollment_customer ON journey_enrollment(customer_id, id);
+-- The nightly journey pass walks active enrollments in id order, in batches.
+CREATE INDEX journey_enrollment_status_id ON journey_enrollment(status, id);
 
 -- Derived lifecycle stage (on customer.lifecycle_stage) and formation-ladder rung,
 -- whether a person overrode them, and every change.

@@ -1,0 +1,17 @@
+// The sqlite implementation of OwnershipStore; created by and sharing the
+// connections of the sqlite Store.
+#pragma once
+
+#include <memory>
+
+#include "store/ownership_store.h"
+#include "store/pool.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/write_queue.h"
+
+namespace guanxi {
+
+std::unique_ptr<OwnershipStore> NewSqliteOwnershipStore(sqlite::WriteQueue& writer,
+                                                        ConnectionPool<sqlite::Connection>& readers);
+
+}  // namespace guanxi
