@@ -235,6 +235,23 @@ guanxi::Result<std::unique_ptr<Pool>> Pool::Open(const std::string& url, int siz
   return pool;
 }
 
+Status Pool::InTransaction(const std::function<Status(Connection&)>& fn, bool retry_first_conflict) {
+  for (int attempt = 0;; ++attempt) {
+    GX_ASSIGN_OR_RETURN(auto db, Acquire());
+    GX_RETURN_IF_ERROR(db->Exec("BEGIN"));
+    Status s = fn(*db);
+    if (s.ok()) {
+      s = db->Exec("COMMIT");
+      if (!s.ok() && !db->healthy()) return Status::Unavailable("the database connection was lost while committing");
+    } else {
+      (void)db->Exec("ROLLBACK");
+    }
+    const bool retry = db->last_sqlstate_retryable() || (retry_first_conflict && attempt == 0);
+    if (s.code() == StatusCode::kConflict && retry && attempt < 5) continue;
+    return s;
+  }
+}
+
 guanxi::Result<Pool::Lease> Pool::Acquire() {
   auto lease = connections_.Acquire();
   if (!lease) return Status::Unavailable("the store is closed");

@@ -134,6 +134,12 @@ class Pool {
   using Lease = ConnectionPool<Connection>::Lease;
   static guanxi::Result<std::unique_ptr<Pool>> Open(const std::string& url, int size);
   guanxi::Result<Lease> Acquire();
+  // Runs `fn` in one transaction on a lent connection: COMMIT when it answers
+  // OK, ROLLBACK otherwise. A deadlock or serialization failure (Conflict with a
+  // retryable SQLSTATE, which leaves no effect) runs it again, up to 5 times;
+  // `retry_first_conflict` also retries a first Conflict of any kind once.
+  // A connection lost during COMMIT answers Unavailable (the outcome is unknown).
+  Status InTransaction(const std::function<Status(Connection&)>& fn, bool retry_first_conflict = false);
   void Close() { connections_.Close(); }
 
  private:

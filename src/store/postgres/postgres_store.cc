@@ -1033,22 +1033,9 @@ class PostgresStore final : public Store {
   // Runs `fn` in a transaction on one pooled connection. A deadlock or a
   // serialization failure is retried (the transaction had no effect).
   Status Tx(const std::function<Status(Connection&)>& fn) {
-    for (int attempt = 0;; ++attempt) {
-      GX_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
-      GX_RETURN_IF_ERROR(db->Exec("BEGIN"));
-      Status s = fn(*db);
-      if (s.ok()) {
-        s = db->Exec("COMMIT");
-        if (!s.ok() && !db->healthy()) {
-          return Status::Unavailable("the database connection was lost while committing");
-        }
-      } else {
-        (void)db->Exec("ROLLBACK");
-      }
-      if (s.code() == StatusCode::kConflict && db->last_sqlstate_retryable() && attempt < 5) continue;
-      return s;
-    }
+    return pool_->InTransaction(fn);
   }
+
 
   // How PostgreSQL prints a text[] value (for comparison in IntegrityCheck).
   static std::string ArrayLiteralAsPrinted(const std::vector<std::string>& items) {

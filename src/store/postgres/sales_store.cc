@@ -60,23 +60,7 @@ Status FieldPrecondition(const std::string& field, const std::string& message) {
   return Status(StatusCode::kFailedPrecondition, message, {{field, message}});
 }
 
-Status PgSalesStore::Tx(const std::function<Status(Connection&)>& fn) {
-  for (int attempt = 0;; ++attempt) {
-    GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_RETURN_IF_ERROR(db->Exec("BEGIN"));
-    Status s = fn(*db);
-    if (s.ok()) {
-      s = db->Exec("COMMIT");
-      if (!s.ok() && !db->healthy()) {
-        return Status::Unavailable("the database connection was lost while committing");
-      }
-    } else {
-      (void)db->Exec("ROLLBACK");
-    }
-    if (s.code() == StatusCode::kConflict && db->last_sqlstate_retryable() && attempt < 5) continue;
-    return s;
-  }
-}
+Status PgSalesStore::Tx(const std::function<Status(Connection&)>& fn) { return pool_.InTransaction(fn); }
 
 // --- products ------------------------------------------------------------------
 
