@@ -1,6 +1,7 @@
 // The PostgreSQL AnalyticsStore. Bulk reads stream with COPY; ReplaceMetrics
 // COPYs into a temporary table and moves the rows of existing customers in one
 // statement; writes are READ COMMITTED transactions like the sales store's.
+#include "store/postgres/sql_values.h"
 #include "store/postgres/analytics_store.h"
 
 #include <charconv>
@@ -18,17 +19,6 @@ namespace {
 using postgres::Connection;
 using postgres::Params;
 using namespace store_rows;
-
-Params ToParams(const std::vector<SqlValue>& values) {
-  Params p;
-  for (const auto& v : values) {
-    if (std::holds_alternative<int64_t>(v)) p.Add(std::get<int64_t>(v));
-    else if (std::holds_alternative<std::string>(v)) p.Add(std::get<std::string>(v));
-    else if (std::holds_alternative<double>(v)) p.Add(PortableReal(std::get<double>(v)));
-    else p.AddBytes(std::get<SqlBlob>(v).bytes);
-  }
-  return p;
-}
 
 std::string Numbered(const std::string& sql) {
   pg_sales::Sql s;
@@ -277,7 +267,7 @@ class PgAnalyticsStore final : public AnalyticsStore {
 
   Result<std::vector<CustomerMetricRow>> List(const MetricListSql& plan) {
     GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), ToParams(plan.args)));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), postgres::ParamsOf(plan.args)));
     std::vector<CustomerMetricRow> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) out.push_back(ReadMetricRow(r.row(i)));

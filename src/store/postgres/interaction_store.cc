@@ -2,6 +2,7 @@
 // key-share-lock the rows they reference (a concurrent delete of the customer
 // waits or makes the check fail) and lock the interaction they change; the
 // timeline reads every source in one REPEATABLE READ snapshot.
+#include "store/postgres/sql_values.h"
 #include "store/postgres/interaction_store.h"
 
 #include <functional>
@@ -19,17 +20,6 @@ namespace {
 using postgres::Connection;
 using postgres::Params;
 using namespace store_rows;
-
-Params ToParams(const std::vector<SqlValue>& values) {
-  Params p;
-  for (const auto& v : values) {
-    if (std::holds_alternative<int64_t>(v)) p.Add(std::get<int64_t>(v));
-    else if (std::holds_alternative<std::string>(v)) p.Add(std::get<std::string>(v));
-    else if (std::holds_alternative<double>(v)) p.Add(PortableReal(std::get<double>(v)));
-    else p.AddBytes(std::get<SqlBlob>(v).bytes);
-  }
-  return p;
-}
 
 std::string Numbered(const std::string& sql) {
   pg_sales::Sql s;
@@ -191,7 +181,7 @@ class PgInteractionStore final : public InteractionStore {
   Result<Page<Interaction>> ListInteractions(const InteractionQuery& q) override {
     GX_ASSIGN_OR_RETURN(InteractionListSql plan, PlanInteractionList(q));
     GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), ToParams(plan.args)));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), postgres::ParamsOf(plan.args)));
     Page<Interaction> page;
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadInteraction(r.row(i)));
     FinishInteractionPage(page, q.limit);
@@ -207,7 +197,7 @@ class PgInteractionStore final : public InteractionStore {
     std::vector<std::vector<TimelineRow>> rows(statements.size());
     Status s = Status::Ok();
     for (size_t i = 0; i < statements.size() && s.ok(); ++i) {
-      auto r = db->Query(Numbered(statements[i].sql), ToParams(statements[i].args));
+      auto r = db->Query(Numbered(statements[i].sql), postgres::ParamsOf(statements[i].args));
       if (!r.ok()) {
         s = r.status();
         break;

@@ -21,6 +21,7 @@
 #include "store/cursor.h"
 #include "store/list_query.h"
 #include "store/portable.h"
+#include "store/postgres/sql_values.h"
 #include "store/postgres/analytics_store.h"
 #include "store/postgres/interaction_store.h"
 #include "store/postgres/ownership_store.h"
@@ -44,6 +45,7 @@ namespace {
 using postgres::Connection;
 using postgres::Params;
 using postgres::Pool;
+using postgres::AddAll;
 using namespace store_rows;
 
 // The planner's positional `?` parameter markers as PostgreSQL's $1, $2, ….
@@ -56,15 +58,6 @@ std::string NumberParameters(const std::string& sql) {
     else out.push_back(ch);
   }
   return out;
-}
-
-void AddAll(Params& p, const std::vector<SqlValue>& values) {
-  for (const auto& v : values) {
-    if (std::holds_alternative<int64_t>(v)) p.Add(std::get<int64_t>(v));
-    else if (std::holds_alternative<std::string>(v)) p.Add(std::get<std::string>(v));
-    else if (std::holds_alternative<double>(v)) p.Add(PortableReal(std::get<double>(v)));
-    else p.AddBytes(std::get<SqlBlob>(v).bytes);
-  }
 }
 
 // A text[] literal for COPY and parameters: {"a","b"} with quotes and

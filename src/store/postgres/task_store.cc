@@ -2,6 +2,7 @@
 // locks the task row it changes (FOR UPDATE) and checks its version.
 // CreateTaskIfAbsent inserts with ON CONFLICT (dedupe_key) DO NOTHING and reads
 // the existing row back, so racing replicas end with exactly one task.
+#include "store/postgres/sql_values.h"
 #include "store/postgres/task_store.h"
 
 #include <functional>
@@ -18,17 +19,6 @@ namespace {
 using postgres::Connection;
 using postgres::Params;
 using namespace store_rows;
-
-Params ToParams(const std::vector<SqlValue>& values) {
-  Params p;
-  for (const auto& v : values) {
-    if (std::holds_alternative<int64_t>(v)) p.Add(std::get<int64_t>(v));
-    else if (std::holds_alternative<std::string>(v)) p.Add(std::get<std::string>(v));
-    else if (std::holds_alternative<double>(v)) p.Add(PortableReal(std::get<double>(v)));
-    else p.AddBytes(std::get<SqlBlob>(v).bytes);
-  }
-  return p;
-}
 
 std::string Numbered(const std::string& sql) {
   pg_sales::Sql s;
@@ -187,7 +177,7 @@ class PgTaskStore final : public TaskStore {
   Result<Page<Task>> ListTasks(const TaskQuery& q) override {
     GX_ASSIGN_OR_RETURN(TaskSql plan, PlanTaskList(q));
     GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), ToParams(plan.args)));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), postgres::ParamsOf(plan.args)));
     Page<Task> page;
     for (int i = 0; i < r.rows(); ++i) page.items.push_back(ReadTask(r.row(i)));
     FinishTaskPage(page, q.limit);
@@ -197,7 +187,7 @@ class PgTaskStore final : public TaskStore {
   Result<int64_t> CountTasks(const TaskQuery& q) override {
     GX_ASSIGN_OR_RETURN(TaskSql plan, PlanTaskCount(q));
     GX_ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), ToParams(plan.args)));
+    GX_ASSIGN_OR_RETURN(auto r, db->Query(Numbered(plan.sql), postgres::ParamsOf(plan.args)));
     return r.rows() == 0 ? 0 : r.row(0).Int(0);
   }
 
