@@ -22,12 +22,16 @@ bool OneOf(const std::string& s, std::initializer_list<const char*> keys) {
 Status AddFilters(const TaskQuery& q, TaskSql& out) {
   switch (q.scope.kind) {
     case VisibilityScope::Kind::kAll: break;
+    // The visible customers as a set built from the customer_owner index:
+    // probing it is far cheaper than a join that fetches every task's customer
+    // row ("my day" of a rep with thousands of open tasks stays in milliseconds).
     case VisibilityScope::Kind::kOwner:
-      out.sql += " AND c.owner_user_id = ?";
+      out.sql += " AND t.customer_id IN (SELECT id FROM customer WHERE owner_user_id = ?)";
       out.args.emplace_back(q.scope.id);
       break;
     case VisibilityScope::Kind::kTeam:
-      out.sql += " AND c.owner_user_id IN (SELECT id FROM app_user WHERE team_id = ?)";
+      out.sql += " AND t.customer_id IN (SELECT id FROM customer WHERE owner_user_id IN "
+                 "(SELECT id FROM app_user WHERE team_id = ?))";
       out.args.emplace_back(q.scope.id);
       break;
   }
@@ -84,11 +88,7 @@ Status AddFilters(const TaskQuery& q, TaskSql& out) {
   return Status::Ok();
 }
 
-// The customer join is needed only to scope by its owner.
-std::string From(const TaskQuery& q) {
-  if (q.scope.kind == VisibilityScope::Kind::kAll) return " FROM task t WHERE 1 = 1";
-  return " FROM task t JOIN customer c ON c.id = t.customer_id WHERE 1 = 1";
-}
+std::string From(const TaskQuery&) { return " FROM task t WHERE 1 = 1"; }
 
 }  // namespace
 
