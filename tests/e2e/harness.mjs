@@ -136,6 +136,10 @@ export async function expectValue(locator, expected, timeout = 10_000) {
 
 /** Runs axe and fails on serious or critical violations (with a readable report). */
 export async function assertNoSeriousA11yViolations(page, what) {
+  // A select's dropdown that is still closing keeps antd's option markup (aria-selected
+  // on plain divs) in the page for a moment: let it go first (bounded).
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  for (let i = 0; i < 30 && (await open.count()) > 0; ++i) await new Promise((r) => setTimeout(r, 100));
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad
