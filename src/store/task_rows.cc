@@ -20,17 +20,22 @@ bool OneOf(const std::string& s, std::initializer_list<const char*> keys) {
 }
 
 Status AddFilters(const TaskQuery& q, TaskSql& out) {
+  // With an assignee filter the task_assignee index should drive the query; the
+  // unary "+" keeps SQLite's planner from driving it from the visible-customer set
+  // instead (its statistics make the two look alike, but that path reads every
+  // task row of the rep's customers: 200 ms instead of 2 for a rep's day).
+  const std::string customer_col = q.assignee_user_id || q.assignee_team_id ? "+t.customer_id" : "t.customer_id";
   switch (q.scope.kind) {
     case VisibilityScope::Kind::kAll: break;
     // The visible customers as a set built from the customer_owner index:
     // probing it is far cheaper than a join that fetches every task's customer
     // row ("my day" of a rep with thousands of open tasks stays in milliseconds).
     case VisibilityScope::Kind::kOwner:
-      out.sql += " AND t.customer_id IN (SELECT id FROM customer WHERE owner_user_id = ?)";
+      out.sql += " AND " + customer_col + " IN (SELECT id FROM customer WHERE owner_user_id = ?)";
       out.args.emplace_back(q.scope.id);
       break;
     case VisibilityScope::Kind::kTeam:
-      out.sql += " AND t.customer_id IN (SELECT id FROM customer WHERE owner_user_id IN "
+      out.sql += " AND " + customer_col + " IN (SELECT id FROM customer WHERE owner_user_id IN "
                  "(SELECT id FROM app_user WHERE team_id = ?))";
       out.args.emplace_back(q.scope.id);
       break;
