@@ -90,9 +90,15 @@ test('the customer page transfers a customer to another member', async () => {
     await page.getByTestId('transfer-customer').click();
     await pickOption(page, '转移给', 'wang');
     await page.getByRole('button', { name: '转移', exact: true }).click();
-    await page.getByText(/已转移/).waitFor();
+    // Wait for the result rather than the success toast, which a slow run can miss.
+    await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 20_000 });
   });
-  const c = await ok(await env.api('wang')('GET', `/api/v1/customers/${ids['公海乙公司']}`));
+  let c;
+  for (let i = 0; i < 50; ++i) {
+    c = await ok(await env.api('wang')('GET', `/api/v1/customers/${ids['公海乙公司']}`));
+    if (c.owner_user_id === ids.wang) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   assert.equal(c.owner_user_id, ids.wang);
 });
 
