@@ -131,8 +131,7 @@ class SqliteAnalyticsStore final : public AnalyticsStore {
   }
 
   Status ReplaceMetrics(int64_t run_id, const std::vector<CustomerMetric>& rows) override {
-    std::string marks;
-    for (int i = 0; i < kMetricColumnCount; ++i) marks += i ? ", ?" : "?";
+    const std::string marks = BindMarks(kMetricColumnCount);
     const std::string insert = "INSERT OR REPLACE INTO customer_metric(" + MetricInsertColumns() +
                                ") SELECT " + marks + " WHERE EXISTS (SELECT 1 FROM customer WHERE id = ?)";
     return writer_.Run([&](Connection& db) -> Status {

@@ -42,12 +42,6 @@ Result<std::optional<Job>> SelectOne(Connection& db, const std::string& where, c
   return std::optional<Job>(ReadJob(st));
 }
 
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
-  return out;
-}
-
 class SqliteJobStore final : public JobStore {
  public:
   SqliteJobStore(WriteQueue& writer, ConnectionPool<Connection>& readers) : writer_(writer), readers_(readers) {}
@@ -89,7 +83,7 @@ class SqliteJobStore final : public JobStore {
         st.Bind(now).Bind(now);
         GX_RETURN_IF_ERROR(st.Run());
       }
-      const std::string due = "kind IN (" + Placeholders(kinds.size()) +
+      const std::string due = "kind IN (" + BindMarks(kinds.size()) +
                               ") AND ((status = 'queued' AND run_after <= ?) OR "
                               "(status = 'running' AND lease_until < ?))";
       GX_ASSIGN_OR_RETURN(auto pick, db.Prepare("SELECT id FROM job WHERE " + due + " ORDER BY run_after, id LIMIT 1"));

@@ -909,8 +909,7 @@ class SqliteStore final : public Store {
         }
         continue;
       }
-      std::string marks;
-      for (size_t i = 0; i < chunk->columns.size(); ++i) marks += i ? ", ?" : "?";
+      const std::string marks = sqlite::BindMarks(chunk->columns.size());
       const std::string sql = "INSERT INTO " + chunk->table + "(" + JoinColumns(chunk->columns) +
                               ") VALUES (" + marks + ")";
       // Doubles bound as such: SQLite's own text conversion is not always exact.

@@ -1,6 +1,7 @@
 // Helpers shared by the SQLite Store and SalesStore. Internal to store/sqlite.
 #pragma once
 
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -9,6 +10,13 @@
 #include "store/store.h"
 
 namespace guanxi::sqlite {
+
+// "?, ?, …, ?": n parameter marks for an IN list or a VALUES row.
+inline std::string BindMarks(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out;
+}
 
 inline void BindAll(Statement& st, const std::vector<SqlValue>& values) {
   for (const auto& v : values) {

@@ -24,7 +24,7 @@ export function TaskTable({ tasks, today, now, showAssignee, onComplete, onEdit,
       rowKey="id"
       pagination={false}
       dataSource={tasks}
-      // antd's grey placeholder text is below 4.5:1 contrast; the secondary text colour is not.
+      // antd's pale empty-table text is below 4.5:1 contrast; the secondary text colour is not.
       locale={{ emptyText: <Typography.Text type="secondary">{t('tasks.section.empty')}</Typography.Text> }}
       columns={[
         {
