@@ -3,6 +3,7 @@
 // reads them; managers and admins change them (If-Match on PUT and DELETE).
 #include "http/api.h"
 #include "http/api_internal.h"
+#include "store/plan_rows.h"
 
 namespace guanxi::http {
 
@@ -12,26 +13,7 @@ namespace {
 
 void WritePlan(JsonWriter& w, const VisitPlan& p) {
   w.StartObject();
-  w.Key("id");
-  w.Int64(p.id);
-  w.Key("version");
-  w.Int64(p.version);
-  w.Key("name");
-  WriteString(w, p.name);
-  w.Key("class_kind");
-  WriteString(w, p.class_kind);
-  w.Key("class_value");
-  WriteString(w, p.class_value);
-  w.Key("interval_days");
-  w.Int64(p.interval_days);
-  w.Key("position");
-  w.Int64(p.position);
-  w.Key("task_title");
-  WriteString(w, p.task_title);
-  w.Key("priority");
-  WriteString(w, p.priority);
-  w.Key("enabled");
-  w.Bool(p.enabled);
+  store_rows::WriteVisitPlanFields(w, p);
   w.Key("created_at");
   w.Int64(p.created_at);
   w.Key("updated_at");
@@ -41,20 +23,7 @@ void WritePlan(JsonWriter& w, const VisitPlan& p) {
 
 void WriteRule(JsonWriter& w, const EventRule& r) {
   w.StartObject();
-  w.Key("id");
-  w.Int64(r.id);
-  w.Key("version");
-  w.Int64(r.version);
-  w.Key("event");
-  WriteString(w, r.event);
-  w.Key("delay_days");
-  w.Int64(r.delay_days);
-  w.Key("task_title");
-  WriteString(w, r.task_title);
-  w.Key("priority");
-  WriteString(w, r.priority);
-  w.Key("enabled");
-  w.Bool(r.enabled);
+  store_rows::WriteEventRuleFields(w, r);
   w.Key("created_at");
   w.Int64(r.created_at);
   w.Key("updated_at");

@@ -5,10 +5,7 @@
 
 namespace guanxi::store_rows {
 
-std::string VisitPlanToJson(const VisitPlan& p) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
+void WriteVisitPlanFields(JsonWriter& w, const VisitPlan& p) {
   w.Key("id");
   w.Int64(p.id);
   w.Key("version");
@@ -29,14 +26,18 @@ std::string VisitPlanToJson(const VisitPlan& p) {
   WriteString(w, p.priority);
   w.Key("enabled");
   w.Bool(p.enabled);
+}
+
+std::string VisitPlanToJson(const VisitPlan& p) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteVisitPlanFields(w, p);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string EventRuleToJson(const EventRule& r) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
+void WriteEventRuleFields(JsonWriter& w, const EventRule& r) {
   w.Key("id");
   w.Int64(r.id);
   w.Key("version");
@@ -51,6 +52,13 @@ std::string EventRuleToJson(const EventRule& r) {
   WriteString(w, r.priority);
   w.Key("enabled");
   w.Bool(r.enabled);
+}
+
+std::string EventRuleToJson(const EventRule& r) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteEventRuleFields(w, r);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

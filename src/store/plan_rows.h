@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/customer_json.h"
 #include "store/plan_store.h"
 
 namespace guanxi::store_rows {
@@ -53,6 +54,9 @@ EventRule ReadEventRule(const Row& s) {
 }
 
 // The compact JSON of a plan / rule, for the audit log.
+// The members of a plan / rule without the times (audit JSON; the API adds the times).
+void WriteVisitPlanFields(JsonWriter& w, const VisitPlan& p);
+void WriteEventRuleFields(JsonWriter& w, const EventRule& r);
 std::string VisitPlanToJson(const VisitPlan& p);
 std::string EventRuleToJson(const EventRule& r);
 
